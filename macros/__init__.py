@@ -1,0 +1,173 @@
+"""mkdocs-macros entry point: wiring only.
+
+The data is loaded and validated once per build, here; every macro below is
+a thin closure over one Renderer. Logic lives in the modules beside this one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from . import citations
+from .errors import DataError
+from .factbase import FactBase, load
+from .links import SiteLinks
+from .render import Page, Renderer
+from .schema import TOPICS
+from .views import Views
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Macro names and one-line docs; the docs page and a test keep these in sync.
+MACROS: dict[str, str] = {}
+
+
+def _current(env: Any) -> Page:
+    page = env.page
+    return Page(url=page.url, title=page.title or page.file.name)
+
+
+def define_env(env: Any) -> None:
+    """Load the data once for this build and register the macros."""
+    from mkdocs.exceptions import PluginError
+
+    data_dir = Path(env.project_dir) / "data"
+    try:
+        fb: FactBase = load(data_dir, Path(env.project_dir))
+    except DataError as exc:
+        raise PluginError("The data has errors; nothing was built.\n" + exc.report()) from None
+    conf = env.conf
+    links = SiteLinks(
+        use_directory_urls=conf["use_directory_urls"],
+        repo_url=conf.get("repo_url") or None,
+        edit_branch=(conf.get("extra") or {}).get("edit_branch", "main"),
+    )
+    state = citations.new_build()
+    renderer = Renderer(fb, links, state)
+    views = Views(renderer)
+    env.variables["factbase"] = fb
+    env.variables["sco_renderer"] = renderer
+
+    def macro(fn: Any) -> Any:
+        MACROS[fn.__name__] = (fn.__doc__ or "").strip()
+        env.macro(fn)
+        return fn
+
+    @macro
+    def fact(id: str) -> Markup:
+        """One fact with its citation markers: `{{ fact("sco-founded") }}`."""
+        return renderer.fact(fb.facts[id], _current(env))
+
+    @macro
+    def facts(topic: str | None = None, actor: str | None = None, source: str | None = None,
+              ids: list[str] | None = None) -> Markup:
+        """A list of facts filtered by topic, actor or source, or named by `ids`."""
+        return renderer.facts(views.select_facts(topic, actor, source, ids), _current(env))
+
+    @macro
+    def quote(id: str) -> Markup:
+        """A quote block with its attribution and citation marker."""
+        return renderer.quote(fb.quotes[id], _current(env))
+
+    @macro
+    def cite(*ids: str) -> Markup:
+        """Citation markers for quote ids, for a sentence written in the page itself."""
+        page = _current(env)
+        return Markup("".join(renderer.markers(ids, page)))
+
+    @macro
+    def position(id: str) -> Markup:
+        """A Russia/China comparison for one issue: stances side by side, summary and outcome."""
+        return views.position(_current(env), id)
+
+    @macro
+    def positions(topic: str | None = None) -> Markup:
+        """Every position issue, or those of one topic."""
+        return views.positions(_current(env), topic)
+
+    @macro
+    def timeline(topic: str | None = None, actor: str | None = None, start: str | None = None,
+                 end: str | None = None, kinds: list[str] | None = None, prefix: str = "") -> Markup:
+        """Events by year, filterable by topic, actor, period (start/end) and kinds."""
+        return views.timeline(_current(env), prefix=prefix, topic=topic, actor=actor, start=start, end=end, kinds=kinds)
+
+    @macro
+    def membership_table() -> Markup:
+        """Every state's statuses (member, observer, dialogue partner...) with years and citations."""
+        return views.membership_table(_current(env))
+
+    @macro
+    def members_by_year() -> Markup:
+        """A year-by-year table of who was a member, observer or dialogue partner."""
+        return views.members_by_year(_current(env))
+
+    @macro
+    def members_as_of(year: int | None = None) -> Markup:
+        """The member states in a year (default: the newest source's year), inline."""
+        return views.members_as_of(_current(env), year)
+
+    @macro
+    def member_count(year: int) -> int:
+        """How many member states the data records for a year."""
+        return views.member_count(year)
+
+    @macro
+    def figures(metric: str | None = None) -> Markup:
+        """Figures by metric; rows where sources disagree on a period are marked."""
+        return views.figures(_current(env), metric)
+
+    @macro
+    def figure(id: str) -> Markup:
+        """One figure inline with its unit and citation: `{{ figure("...") }}`."""
+        return views.figure_value(_current(env), id)
+
+    @macro
+    def glossary() -> Markup:
+        """The glossary: every term, its expansion, native script and definition."""
+        return views.glossary(_current(env))
+
+    @macro
+    def source_page(id: str) -> Markup:
+        """A source's metadata and every quote of it, with anchors and "Cited on" lists."""
+        return views.source_page(_current(env), id)
+
+    @macro
+    def source_date(id: str) -> str:
+        """A source's publication date in words, at its precision."""
+        from .text import human_date
+
+        return human_date(fb.sources[id].published)
+
+    @macro
+    def topic_label(topic: str) -> str:
+        """The label of a topic."""
+        return TOPICS[topic]
+
+    @macro
+    def count(kind: str) -> int:
+        """How many records of a kind the fact base holds."""
+        return fb.counts()[kind]
+
+
+def on_pre_page_macros(env: Any) -> None:
+    """Start a page afresh (matters in `serve`, where pages are rendered again)."""
+    renderer: Renderer = env.variables["sco_renderer"]
+    renderer.start_page(_current(env))
+
+
+def on_post_page_macros(env: Any) -> None:
+    """Append the page's Sources list and the glossary's abbreviation definitions."""
+    renderer: Renderer = env.variables["sco_renderer"]
+    page = _current(env)
+    sources = renderer.sources_list(page)
+    tail = []
+    if sources:
+        tail.append(str(sources))
+    definitions = renderer.abbr.markdown_definitions()
+    if definitions:
+        tail.append(definitions)
+    if tail:
+        env.markdown = env.markdown.rstrip() + "\n\n" + "\n\n".join(tail) + "\n"

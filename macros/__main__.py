@@ -1,0 +1,83 @@
+"""Command line: `python -m macros check | verify-quotes DIR | schema DIR`.
+
+`check` validates the data and prints every problem as `file:line: ...`
+(or as GitHub annotations with --annotations); it exits 1 on any error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import DataError, Problem
+from .factbase import load
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _print(problems: list[Problem], annotations: bool) -> None:
+    for problem in problems:
+        print(problem.annotation() if annotations else str(problem))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        fb = load(args.data, args.root)
+    except DataError as exc:
+        _print(exc.problems, args.annotations)
+        print(f"{len(exc.problems)} error{'s' if len(exc.problems) != 1 else ''} in the data.", file=sys.stderr)
+        return 1
+    _print(fb.warnings, args.annotations)
+    if args.verbose:
+        print(", ".join(f"{n} {k}" for k, n in fb.counts().items()))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import verify
+
+    try:
+        fb = load(args.data, args.root)
+    except DataError as exc:
+        _print(exc.problems, False)
+        return 1
+    problems, checked = verify(fb, args.snapshots)
+    _print(problems, False)
+    print(f"{checked - len(problems)} of {len(fb.quotes)} quotes found verbatim in {args.snapshots}.")
+    return 1 if problems else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .jsonschema import write_schemas
+
+    for path in write_schemas(args.out):
+        print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m macros", description=__doc__)
+    parser.add_argument("--root", type=Path, default=ROOT, help="project root (paths in messages are relative to it)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="validate the data")
+    check.add_argument("--data", type=Path, default=ROOT / "data")
+    check.add_argument("--annotations", action="store_true", help="print GitHub Actions ::error lines")
+    check.add_argument("-v", "--verbose", action="store_true", help="print record counts")
+    check.set_defaults(func=cmd_check)
+    ver = sub.add_parser("verify-quotes", help="check quotes against source snapshots")
+    ver.add_argument("snapshots", type=Path)
+    ver.add_argument("--data", type=Path, default=ROOT / "data")
+    ver.set_defaults(func=cmd_verify)
+    schema = sub.add_parser("schema", help="write JSON Schemas")
+    schema.add_argument("out", type=Path, nargs="?", default=ROOT / "schema")
+    schema.set_defaults(func=cmd_schema)
+    args = parser.parse_args(argv)
+    args.root = args.root.resolve()
+    if hasattr(args, "data"):
+        args.data = args.data.resolve()
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""The loaded, validated fact base with the indexes renderers need.
+
+`load()` reads and validates the data once; the FactBase it returns is
+immutable and shared by every macro call of a build.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError, Problem
+from .loader import RawRecord, load_all
+from .schema import (
+    Actor, Event, Fact, Figure, GlossaryEntry, Membership, Position, Quote, Record, Source,
+)
+from .validate import check, parse
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a record lives: its file and line (for edit links and errors)."""
+
+    file: str
+    line: int
+
+
+@dataclass
+class FactBase:
+    """Every record by kind and id, plus lookup indexes built once."""
+
+    sources: dict[str, Source]
+    actors: dict[str, Actor]
+    quotes: dict[str, Quote]
+    facts: dict[str, Fact]
+    events: dict[str, Event]
+    membership: dict[str, Membership]
+    figures: dict[str, Figure]
+    positions: dict[str, Position]
+    glossary: dict[str, GlossaryEntry]
+    where: dict[tuple[str, str], Located] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.chapters = {c.id: c for s in self.sources.values() for c in s.chapters}
+        self.quotes_by_source: dict[str, list[Quote]] = defaultdict(list)
+        for quote in self.quotes.values():
+            self.quotes_by_source[quote.source].append(quote)
+        self.citers: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for kind in ("facts", "events", "figures", "positions", "glossary"):
+            for record in getattr(self, kind).values():
+                for cite in cites_of(record):
+                    self.citers[cite].append((kind, record.id))
+        self.figures_by_metric: dict[str, list[Figure]] = defaultdict(list)
+        for figure in self.figures.values():
+            self.figures_by_metric[figure.metric].append(figure)
+        self.disagreeing: dict[str, set[str]] = defaultdict(set)
+        for fact in self.facts.values():
+            for other in fact.disagrees_with:
+                self.disagreeing[fact.id].add(other)
+                self.disagreeing[other].add(fact.id)
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(getattr(self, kind)) for kind in (
+            "sources", "actors", "quotes", "facts", "events", "membership", "figures", "positions", "glossary")}
+
+    def sources_of(self, record: Record) -> list[Source]:
+        """The sources a record's cites come from, in id order."""
+        ids = {self.quotes[c].source for c in cites_of(record) if c in self.quotes}
+        return [self.sources[i] for i in sorted(ids)]
+
+    def newest_source(self) -> Source:
+        return max(self.sources.values(), key=lambda s: (s.published, s.id))
+
+
+def cites_of(record: Record) -> list[str]:
+    """Every quote id a record cites, in order, without repeats."""
+    found: list[str] = list(getattr(record, "cites", []) or [])
+    if isinstance(record, Position):
+        for stance in record.stances:
+            found.extend(stance.cites)
+        found.extend(record.outcome_cites)
+    if isinstance(record, Membership):
+        for status in record.statuses:
+            found.extend(status.cites)
+    return list(dict.fromkeys(found))
+
+
+def build(parsed: dict[str, list[tuple[Record, RawRecord]]], warnings: list[Problem]) -> FactBase:
+    kinds = {kind: {rec.id: rec for rec, _ in sorted(items, key=lambda p: p[0].id)} for kind, items in parsed.items()}
+    where = {(kind, rec.id): Located(raw.file, raw.line) for kind, items in parsed.items() for rec, raw in items}
+    return FactBase(**kinds, where=where, warnings=warnings)
+
+
+def load(data_dir: Path, root: Path | None = None) -> FactBase:
+    """Load and validate the data; raise DataError listing every problem."""
+    root = root or data_dir.parent
+    raw, problems = load_all(data_dir, root)
+    parsed, schema_problems = parse(raw)
+    problems += schema_problems
+    cross = check(parsed)
+    problems += [p for p in cross if p.severity == "error"]
+    if problems:
+        raise DataError(problems)
+    return build(parsed, [p for p in cross if p.severity != "error"])

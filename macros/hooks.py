@@ -1,0 +1,41 @@
+"""MkDocs hooks: fill each source page's "Cited on" lists once every page has been converted.
+
+MkDocs converts all pages' Markdown (where macros record citations) before it
+renders any template, so `on_post_page` sees the complete citation graph.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from macros import citations  # noqa: E402
+from macros.render import template_env  # noqa: E402
+
+_PLACEHOLDER = re.compile(r"<!--sco-cited-on:([a-z0-9-]+)-->")
+_env = template_env()
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    if "<!--sco-cited-on:" not in output:
+        return output
+    from macros.links import SiteLinks
+
+    links = SiteLinks(use_directory_urls=config["use_directory_urls"])
+    state = citations.CURRENT
+
+    def fill(match: re.Match[str]) -> str:
+        citers = []
+        for c in sorted(state.cited_on.get(match.group(1), []), key=lambda c: (c.page_url, c.anchor)):
+            if c.page_url == page.url:
+                continue
+            href = links.relative(c.page_url, page.url)
+            citers.append({"href": f"{href}#{c.anchor}" if c.anchor else href,
+                           "page_title": c.page_title, "label": c.label})
+        return _env.get_template("cited_on.html").render(citers=citers)
+
+    return _PLACEHOLDER.sub(fill, output)

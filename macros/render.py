@@ -1,0 +1,164 @@
+"""Renderers for citations, facts and quotes: pure functions of the fact base and the page.
+
+Markup lives in Jinja templates (macros/templates) with autoescape on; data
+text reaches them only as escaped Markup from `text.inline` / `text.plain`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .citations import BuildState, Citer
+from .factbase import FactBase
+from .links import SiteLinks
+from .schema import Fact, Quote
+from .text import Abbreviations, human_date, inline, plain, text_fragment
+
+TEMPLATES = Path(__file__).parent / "templates"
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def template_env() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """The page being rendered: its site-relative URL and its title."""
+
+    url: str
+    title: str
+
+
+class Renderer:
+    """Shared by every macro of one build: the data, links, templates and citation state."""
+
+    def __init__(self, fb: FactBase, links: SiteLinks, state: BuildState) -> None:
+        self.fb = fb
+        self.links = links
+        self.state = state
+        self.env = template_env()
+        self.abbr = Abbreviations({e.term: e.expansion for e in fb.glossary.values() if e.expansion})
+        self._anchors: dict[str, set[str]] = {}
+
+    # -- helpers -------------------------------------------------------------------------
+    def html(self, template: str, **context: object) -> Markup:
+        """Render a fragment as one raw-HTML block (no blank lines, so Markdown leaves it whole)."""
+        out = self.env.get_template(template).render(**context)
+        return Markup(_BLANK_LINES.sub("\n", out).strip())
+
+    def anchor(self, page: Page, anchor: str) -> str | None:
+        """The anchor the first time it is used on a page; None after (ids stay unique)."""
+        used = self._anchors.setdefault(page.url, set())
+        if anchor in used:
+            return None
+        used.add(anchor)
+        return anchor
+
+    def start_page(self, page: Page) -> None:
+        self._anchors.pop(page.url, None)
+        self.state.reset_page(page.url)
+
+    def attribution(self, quote: Quote, *, with_speaker: bool = True) -> str:
+        """'Zhao Huasheng, reported by Mathieu Duchâtel in “China and Russia: …”, ECFR, November 2016.'"""
+        source = self.fb.sources[quote.source]
+        chapter = self.fb.chapters.get(quote.chapter) if quote.chapter else None
+        authors = chapter.authors if chapter else source.authors
+        by = _names(authors)
+        where = f"“{chapter.title}”, in {source.title}" if chapter else source.title
+        text = f"{by}, {where}, {source.outlet}, {human_date(source.published)}"
+        if with_speaker and quote.speaker:
+            speaker = self.fb.actors[quote.speaker].name
+            text = f"{speaker}, as quoted by {text}"
+        return text + "."
+
+    def source_page_src(self, source_id: str) -> str:
+        return f"sources/{source_id}.md"
+
+    # -- citations -----------------------------------------------------------------------
+    def cite(self, quote_id: str, page: Page, citer_anchor: str = "", citer_label: str = "") -> Markup:
+        """A footnote marker for a quote, numbered for this page, recorded for backlinks."""
+        quote = self.fb.quotes[quote_id]
+        n = self.state.page(page.url).number(quote_id)
+        self.state.record(quote_id, Citer(page.url, page.title, citer_anchor, citer_label))
+        tip_id = f"tip-{citer_anchor or 'q'}-{n}"
+        tip_id = self.anchor(page, tip_id) or f"{tip_id}-{len(self._anchors[page.url])}"
+        self._anchors[page.url].add(tip_id)
+        return self.html("cite.html", n=n, tip_id=tip_id, quote_text=plain(quote.text),
+                         attribution=self.attribution(quote))
+
+    def markers(self, quote_ids: Iterable[str], page: Page, anchor: str = "", label: str = "") -> list[Markup]:
+        return [self.cite(q, page, anchor, label) for q in quote_ids]
+
+    def sources_list(self, page: Page) -> Markup:
+        """The page's "Sources" section: every quote it cites, in order of first use."""
+        order = self.state.page(page.url).order
+        if not order:
+            return Markup("")
+        entries = []
+        for quote_id in order:
+            quote = self.fb.quotes[quote_id]
+            source = self.fb.sources[quote.source]
+            entries.append({
+                "text": plain(quote.text),
+                "attribution": self.attribution(quote),
+                "context_url": self.links.link(self.source_page_src(source.id), page.url, f"q-{quote.id}"),
+                "original_url": text_fragment(source.url, quote.text) if source.url else None,
+            })
+        return self.html("sources_list.html", entries=entries)
+
+    # -- facts and quotes ----------------------------------------------------------------
+    def fact(self, fact: Fact, page: Page, tag: str = "p") -> Markup:
+        anchor = self.anchor(page, f"fact-{fact.id}")
+        label = _short(fact.claim)
+        cite_anchor = anchor or f"fact-{fact.id}"
+        disagreements = [
+            {"claim": inline(other.claim, self.abbr),
+             "markers": self.markers(other.cites, page, cite_anchor, label)}
+            for other in (self.fb.facts[i] for i in sorted(self.fb.disagreeing.get(fact.id, ())))
+        ]
+        where = self.fb.where.get(("facts", fact.id))
+        return self.html(
+            "fact.html", tag=tag, anchor=anchor, fact_id=fact.id,
+            claim=inline(fact.claim, self.abbr),
+            markers=self.markers(fact.cites, page, cite_anchor, label),
+            as_of=human_date(fact.as_of) if fact.as_of else None,
+            edit_url=self.links.edit_url(where.file, where.line) if where else None,
+            location=f"{where.file}:{where.line}" if where else "",
+            disagreements=disagreements,
+        )
+
+    def facts(self, facts: Iterable[Fact], page: Page) -> Markup:
+        items = [self.fact(f, page, tag="li") for f in facts]
+        if not items:
+            return Markup('<p class="sco-empty">No facts match.</p>')
+        return self.html("facts.html", facts=items)
+
+    def quote(self, quote: Quote, page: Page) -> Markup:
+        return self.html("quote.html", text=plain(quote.text, self.abbr),
+                         attribution=self.attribution(quote),
+                         markers=self.markers([quote.id], page, "", "quoted"))
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _short(text: str, words: int = 10) -> str:
+    parts = " ".join(text.replace("*", "").split()).split(" ")
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")

@@ -1,0 +1,198 @@
+"""Validate raw records against the schema, then across records.
+
+Every problem is collected; nothing stops at the first. The result is either
+a list of typed records per kind, or a DataError naming each `file:line`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Callable, Iterable
+
+from pydantic import ValidationError
+
+from .errors import Problem
+from .loader import RawRecord
+from .schema import KIND_NAMES, KINDS, Record
+
+_HINTS = {
+    "extra_forbidden": "unknown field: check its spelling against the template in CONTRIBUTING.md",
+    "missing": "this field is required",
+    "string_pattern_mismatch": "",
+    "literal_error": "",
+    "too_short": "",
+    "string_too_short": "write some text or remove the field",
+    "string_type": "quote the value",
+    "list_type": "write a list, e.g. [a, b]",
+    "float_parsing": "write a plain number without units or commas",
+    "int_parsing": "write a year as a number",
+}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(err: dict[str, Any]) -> tuple[str, str]:
+    kind = err["type"]
+    msg = err["msg"]
+    if kind == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        if "a-z0-9" in pattern:
+            return "not a kebab-case id", "use lowercase letters, digits and hyphens, e.g. 'sco-founded'"
+        if "https?" in pattern:
+            return "not an http(s) URL", "only http:// and https:// addresses are accepted"
+    if kind == "extra_forbidden":
+        return "unknown field", _HINTS[kind]
+    if kind == "missing":
+        return "required field is missing", "add it; see the template in CONTRIBUTING.md"
+    return msg, _HINTS.get(kind, "")
+
+
+def parse(raw: Iterable[RawRecord]) -> tuple[dict[str, list[tuple[Record, RawRecord]]], list[Problem]]:
+    """Validate each raw record against its model."""
+    parsed: dict[str, list[tuple[Record, RawRecord]]] = {kind: [] for kind in KINDS}
+    problems: list[Problem] = []
+    for rec in raw:
+        model = KINDS[rec.kind]
+        try:
+            parsed[rec.kind].append((model.model_validate(rec.data), rec))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                if loc and loc[-1] == "from_":
+                    loc = loc[:-1] + ("from",)
+                message, hint = _message(err)
+                problems.append(Problem(rec.file, rec.line_of(loc), KIND_NAMES[rec.kind], rec.id,
+                                        _field_name(loc), message, hint))
+    return parsed, problems
+
+
+class _Checker:
+    """Cross-record rules over parsed records."""
+
+    def __init__(self, parsed: dict[str, list[tuple[Record, RawRecord]]]) -> None:
+        self.parsed = parsed
+        self.problems: list[Problem] = []
+        self.ids: dict[str, dict[str, RawRecord]] = defaultdict(dict)
+
+    def add(self, raw: RawRecord, path: tuple[Any, ...], message: str, hint: str = "", severity: str = "error") -> None:
+        self.problems.append(Problem(raw.file, raw.line_of(path), KIND_NAMES[raw.kind], raw.id,
+                                     _field_name(path), message, hint, severity))
+
+    def unique_ids(self) -> None:
+        for kind, items in self.parsed.items():
+            for rec, raw in items:
+                first = self.ids[kind].get(rec.id)
+                if first is not None:
+                    self.add(raw, ("id",), f"duplicate id (also at {first.file}:{first.line})",
+                             "ids must be unique within a record kind")
+                else:
+                    self.ids[kind][rec.id] = raw
+        for source, raw in self.items("sources"):
+            for i, chapter in enumerate(source.chapters):
+                self.ids["chapters"].setdefault(chapter.id, raw)
+
+    def items(self, kind: str) -> list[tuple[Any, RawRecord]]:
+        return self.parsed[kind]
+
+    def ref(self, raw: RawRecord, path: tuple[Any, ...], value: str | None, kind: str,
+            accept: Callable[[Any], bool] | None = None, what: str = "") -> None:
+        if value is None:
+            return
+        target = self.ids[kind].get(value)
+        if target is None:
+            self.add(raw, path, f"unknown {KIND_NAMES.get(kind, kind.rstrip('s'))} id {value!r}",
+                     f"no {kind} record has this id: check the spelling or add it to data/{kind}")
+        elif accept is not None:
+            obj = next(r for r, w in self.parsed[kind] if w is target and r.id == value)
+            if not accept(obj):
+                self.add(raw, path, f"{value!r} is not {what}", "")
+
+    def refs(self, raw: RawRecord, field: str, values: list[str], kind: str, **kw: Any) -> None:
+        for i, value in enumerate(values):
+            self.ref(raw, (field, i), value, kind, **kw)
+
+    def run(self) -> list[Problem]:
+        self.unique_ids()
+        sources = {s.id: s for s, _ in self.items("sources")}
+        for quote, raw in self.items("quotes"):
+            self.ref(raw, ("source",), quote.source, "sources")
+            self.ref(raw, ("speaker",), quote.speaker, "actors")
+            source = sources.get(quote.source)
+            if source is not None:
+                chapters = {c.id for c in source.chapters}
+                if chapters and quote.chapter is None:
+                    self.add(raw, ("source",), f"source {source.id!r} has chapters: name the chapter",
+                             "add chapter: one of " + ", ".join(sorted(chapters)))
+                elif quote.chapter is not None and quote.chapter not in chapters:
+                    self.add(raw, ("chapter",), f"{quote.chapter!r} is not a chapter of {source.id!r}",
+                             "chapters: " + (", ".join(sorted(chapters)) or "none"))
+        for fact, raw in self.items("facts"):
+            self.refs(raw, "cites", fact.cites, "quotes")
+            self.refs(raw, "actors", fact.actors, "actors")
+            self.refs(raw, "disagrees_with", fact.disagrees_with, "facts")
+            if fact.id in fact.disagrees_with:
+                self.add(raw, ("disagrees_with",), "a fact cannot disagree with itself")
+            self._dates_ordered(raw, fact.date, fact.as_of)
+        for event, raw in self.items("events"):
+            self.refs(raw, "cites", event.cites, "quotes")
+            self.refs(raw, "actors", event.actors, "actors")
+        for figure, raw in self.items("figures"):
+            self.refs(raw, "cites", figure.cites, "quotes")
+            self.refs(raw, "actors", figure.actors, "actors")
+        for entry, raw in self.items("glossary"):
+            self.refs(raw, "cites", entry.cites, "quotes")
+            self.refs(raw, "see", entry.see, "glossary")
+            self.ref(raw, ("actor",), entry.actor, "actors")
+        for position, raw in self.items("positions"):
+            for i, stance in enumerate(position.stances):
+                self.ref(raw, ("stances", i, "actor"), stance.actor, "actors")
+                self.refs(raw, "cites", [], "quotes")
+                for j, cite in enumerate(stance.cites):
+                    self.ref(raw, ("stances", i, "cites", j), cite, "quotes")
+            self.refs(raw, "outcome_cites", position.outcome_cites, "quotes")
+            if position.outcome_cites and not position.outcome:
+                self.add(raw, ("outcome_cites",), "outcome_cites without an outcome", "write the outcome or drop its cites")
+        for membership, raw in self.items("membership"):
+            self.ref(raw, ("state",), membership.state, "actors",
+                     accept=lambda a: a.kind == "state", what="an actor of kind state")
+            self._intervals(membership, raw)
+        for actor, raw in self.items("actors"):
+            pass
+        return self.problems
+
+    def _dates_ordered(self, raw: RawRecord, date: str | None, as_of: str | None) -> None:
+        if date and as_of and as_of[: len(date)] < date[: len(as_of)]:
+            self.add(raw, ("as_of",), f"as_of {as_of} is before the date {date}", "as_of is when the claim held")
+
+    def _intervals(self, membership: Any, raw: RawRecord) -> None:
+        previous = None
+        for i, status in enumerate(membership.statuses):
+            if status.to is not None and status.to < status.from_:
+                self.add(raw, ("statuses", i, "to"), f"interval runs backwards ({status.from_} to {status.to})",
+                         "'to' is the year the status ended; it cannot precede 'from'")
+            for j, cite in enumerate(status.cites):
+                self.ref(raw, ("statuses", i, "cites", j), cite, "quotes")
+            if previous is not None:
+                if previous.to is None:
+                    self.add(raw, ("statuses", i, "from"), f"{previous.status} (from {previous.from_}) has no end, so "
+                             f"{status.status} from {status.from_} overlaps it", "give the earlier status a 'to' year")
+                elif status.from_ < previous.to:
+                    self.add(raw, ("statuses", i, "from"), f"{status.status} from {status.from_} overlaps "
+                             f"{previous.status} ({previous.from_} to {previous.to})",
+                             "statuses are in time order; a status may start in the year the previous one ended")
+            previous = status
+
+
+def check(parsed: dict[str, list[tuple[Record, RawRecord]]]) -> list[Problem]:
+    """Run the cross-record rules; return every problem found."""
+    return _Checker(parsed).run()

@@ -1,0 +1,234 @@
+"""Larger views over the fact base: timeline, membership, figures, positions, glossary, source pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import groupby
+
+from markupsafe import Markup
+
+from .render import Page, Renderer
+from .schema import TOPICS, Event, Fact, Membership
+from .text import human_date, inline, number, plain, text_fragment
+
+STATUS_LABELS = {
+    "founding-member": "Founding member",
+    "member": "Member",
+    "observer": "Observer",
+    "dialogue-partner": "Dialogue partner",
+    "applicant": "Accession under way",
+    "non-member": "Non-member",
+}
+PRECISION = {1: "year", 2: "month", 3: "day"}
+
+
+class Views:
+    """Macro bodies that select records and hand them to templates."""
+
+    def __init__(self, r: Renderer) -> None:
+        self.r = r
+        self.fb = r.fb
+
+    # -- selection -----------------------------------------------------------------------
+    def select_facts(self, topic: str | None = None, actor: str | None = None,
+                     source: str | None = None, ids: list[str] | None = None) -> list[Fact]:
+        """Facts matching every filter given, ordered by date then id (undated last)."""
+        if topic is not None and topic not in TOPICS:
+            raise ValueError(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
+        if ids is not None:
+            missing = [i for i in ids if i not in self.fb.facts]
+            if missing:
+                raise ValueError(f"unknown fact ids: {', '.join(missing)}")
+            return [self.fb.facts[i] for i in ids]
+        found = []
+        for fact in self.fb.facts.values():
+            if topic and topic not in fact.topics:
+                continue
+            if actor and actor not in fact.actors:
+                continue
+            if source and source not in {s.id for s in self.fb.sources_of(fact)}:
+                continue
+            found.append(fact)
+        return sorted(found, key=lambda f: (f.date or "9999", f.id))
+
+    def select_events(self, topic: str | None = None, actor: str | None = None, start: str | None = None,
+                      end: str | None = None, kinds: list[str] | None = None) -> list[Event]:
+        """Events matching every filter; start/end compare at the precision given."""
+        if topic is not None and topic not in TOPICS:
+            raise ValueError(f"unknown topic {topic!r}")
+        events = []
+        for event in self.fb.events.values():
+            if topic and topic not in event.topics:
+                continue
+            if actor and actor not in event.actors:
+                continue
+            if kinds and event.kind not in kinds:
+                continue
+            if start and event.date[: len(start)] < str(start)[: len(event.date)]:
+                continue
+            if end and event.date[: len(str(end))] > str(end):
+                continue
+            events.append(event)
+        return sorted(events, key=lambda e: (e.date, e.id))
+
+    # -- timeline ------------------------------------------------------------------------
+    def timeline(self, page: Page, prefix: str = "", **filters: object) -> Markup:
+        events = self.select_events(**filters)  # type: ignore[arg-type]
+        years = []
+        for year, group in groupby(events, key=lambda e: e.date[:4]):
+            items = []
+            for e in group:
+                anchor = self.r.anchor(page, f"event-{e.id}")
+                items.append({
+                    "anchor": anchor, "date": e.date, "human_date": human_date(e.date), "kind": e.kind,
+                    "title": plain(e.title, self.r.abbr), "place": e.place,
+                    "summary": inline(e.summary, self.r.abbr) if e.summary else None,
+                    "markers": self.r.markers(e.cites, page, anchor or f"event-{e.id}", e.title),
+                })
+            years.append((year, items))
+        return self.r.html("timeline.html", years=years, prefix=prefix)
+
+    # -- membership ----------------------------------------------------------------------
+    def membership_table(self, page: Page) -> Markup:
+        rows = []
+        for m in self._memberships():
+            state = self.fb.actors[m.state].name
+            for i, s in enumerate(m.statuses):
+                rows.append({
+                    "first": i == 0, "span": len(m.statuses), "state": state, "state_id": m.state,
+                    "status": STATUS_LABELS[s.status], "start": s.from_, "end": s.to or "",
+                    "note": inline(s.note, self.r.abbr) if s.note else "",
+                    "markers": self.r.markers(s.cites, page, f"member-{m.state}", f"{state}: {STATUS_LABELS[s.status]}"),
+                })
+        as_of = max((m.as_of for m in self.fb.membership.values() if m.as_of), default=None)
+        caption = "SCO membership by state" + (f", as of {human_date(as_of)}" if as_of else "")
+        return self.r.html("membership.html", rows=rows, caption=caption)
+
+    def _memberships(self) -> list[Membership]:
+        def first_year(m: Membership) -> tuple[int, str]:
+            return (m.statuses[0].from_, self.fb.actors[m.state].name)
+        return sorted(self.fb.membership.values(), key=first_year)
+
+    def status_in(self, year: int) -> dict[str, list[str]]:
+        """State names by status in a given year (a status counts from its first year until its 'to' year)."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for m in self._memberships():
+            for s in m.statuses:
+                if s.from_ <= year and (s.to is None or year < s.to):
+                    key = "member" if s.status == "founding-member" else s.status
+                    found[key].append(self.fb.actors[m.state].name)
+        return {k: sorted(v) for k, v in found.items()}
+
+    def membership_years(self) -> list[int]:
+        starts = [s.from_ for m in self.fb.membership.values() for s in m.statuses]
+        ends = [s.to for m in self.fb.membership.values() for s in m.statuses if s.to]
+        last = max(starts + ends + [int(self.fb.newest_source().published[:4])])
+        return list(range(min(starts), last + 1)) if starts else []
+
+    def members_by_year(self, page: Page) -> Markup:
+        kinds = ["member", "observer", "dialogue-partner", "applicant"]
+        rows = []
+        for year in self.membership_years():
+            status = self.status_in(year)
+            rows.append({"year": year, "cells": [", ".join(status.get(k, [])) or "–" for k in kinds]})
+        labels = ["Members", "Observers", "Dialogue partners", "Accession under way"]
+        return self.r.html("members_by_year.html", rows=rows, labels=labels,
+                           caption="Who held which status in the SCO, by year")
+
+    def members_as_of(self, page: Page, year: int | None = None) -> Markup:
+        """The member list in a year (default: the newest source's year), as inline text."""
+        year = year or int(self.fb.newest_source().published[:4])
+        names = self.status_in(year).get("member", [])
+        return Markup(f'<span class="sco-members">{plain(", ".join(names))}</span>')
+
+    def member_count(self, year: int) -> int:
+        return len(self.status_in(year).get("member", []))
+
+    # -- figures -------------------------------------------------------------------------
+    def figures(self, page: Page, metric: str | None = None) -> Markup:
+        if metric is not None and metric not in self.fb.figures_by_metric:
+            raise ValueError(f"unknown metric {metric!r}")
+        groups = []
+        for m in sorted(self.fb.figures_by_metric) if metric is None else [metric]:
+            figs = sorted(self.fb.figures_by_metric[m], key=lambda f: (f.period, f.kind, f.value, f.id))
+            by_period: dict[tuple[str, str], set[float]] = defaultdict(set)
+            for f in figs:
+                by_period[(f.period, f.kind)].add(f.value)
+            rows = []
+            for f in figs:
+                sources = self.fb.sources_of(f)
+                rows.append({
+                    "id": f.id, "period": human_date(f.period), "value": number(f.value), "unit": f.unit,
+                    "kind": f.kind, "source": ", ".join(s.authors[0].split()[-1] + f" ({s.published[:4]})" for s in sources),
+                    "note": inline(f.note, self.r.abbr) if f.note else "",
+                    "disagree": len(by_period[(f.period, f.kind)]) > 1,
+                    "markers": self.r.markers(f.cites, page, f"fig-{f.id}", f.label),
+                })
+            groups.append({"metric": m, "label": figs[0].label, "rows": rows})
+        return self.r.html("figures.html", groups=groups)
+
+    def figure_value(self, page: Page, figure_id: str) -> Markup:
+        """One figure inline: '64 USD billion [n]', for prose that must not type numbers."""
+        f = self.fb.figures[figure_id]
+        markers = "".join(self.r.markers(f.cites, page, f"fig-{f.id}", f.label))
+        return Markup(f'<span class="sco-figure-value">{number(f.value)} {plain(f.unit)}</span>{markers}')
+
+    # -- positions -----------------------------------------------------------------------
+    def position(self, page: Page, position_id: str) -> Markup:
+        p = self.fb.positions[position_id]
+        anchor = f"position-{p.id}"
+        stances = [{
+            "actor_id": s.actor, "actor": self.fb.actors[s.actor].name,
+            "stance": inline(s.stance, self.r.abbr),
+            "markers": self.r.markers(s.cites, page, anchor, f"{p.issue}: {self.fb.actors[s.actor].name}"),
+        } for s in p.stances]
+        return self.r.html(
+            "position.html", p=p, issue=plain(p.issue, self.r.abbr), summary=inline(p.summary, self.r.abbr),
+            stances=stances, outcome=inline(p.outcome, self.r.abbr) if p.outcome else None,
+            outcome_markers=self.r.markers(p.outcome_cites, page, anchor, p.issue),
+            as_of=human_date(p.as_of) if p.as_of else None,
+        )
+
+    def positions(self, page: Page, topic: str | None = None) -> Markup:
+        chosen = [p for p in self.fb.positions.values() if topic is None or topic in p.topics]
+        return Markup("\n".join(self.position(page, p.id) for p in chosen))
+
+    # -- glossary ------------------------------------------------------------------------
+    def glossary(self, page: Page) -> Markup:
+        entries = []
+        for e in sorted(self.fb.glossary.values(), key=lambda e: (e.term.lower(), e.id)):
+            entries.append({
+                "id": e.id, "term": e.term, "expansion": e.expansion,
+                "native": e.native.text if e.native else None,
+                "native_lang": e.native.language if e.native else "",
+                "translit": e.native.transliteration if e.native else None,
+                "definition": inline(e.definition, self.r.abbr),
+                "see": [self.fb.glossary[s] for s in e.see],
+                "markers": self.r.markers(e.cites, page, f"term-{e.id}", e.term),
+            })
+        return self.r.html("glossary.html", entries=entries)
+
+    # -- source pages --------------------------------------------------------------------
+    def source_page(self, page: Page, source_id: str) -> Markup:
+        s = self.fb.sources[source_id]
+        quotes = self.fb.quotes_by_source.get(source_id, [])
+        groups = []
+        if s.chapters:
+            for ch in s.chapters:
+                qs = [q for q in quotes if q.chapter == ch.id]
+                groups.append({"title": ch.title, "anchor": f"chapter-{ch.id}", "authors": ", ".join(ch.authors),
+                               "quotes": [self._source_quote(q, s) for q in qs]})
+        else:
+            groups.append({"title": None, "anchor": "", "authors": "", "quotes": [self._source_quote(q, s) for q in quotes]})
+        return self.r.html("source_page.html", s=s, groups=groups, count=len(quotes),
+                           published=human_date(s.published), precision=PRECISION[len(s.published.split("-"))])
+
+    def _source_quote(self, q, s) -> dict[str, object]:  # type: ignore[no-untyped-def]
+        speaker = self.fb.actors[q.speaker] if q.speaker else None
+        where = self.fb.where.get(("quotes", q.id))
+        return {
+            "id": q.id, "text": plain(q.text, self.r.abbr), "section": q.section,
+            "speaker": speaker.name if speaker else None, "speaker_role": speaker.role if speaker else None,
+            "note": q.note, "fragment": text_fragment(s.url, q.text) if s.url else None,
+            "edit_url": self.r.links.edit_url(where.file, where.line) if where else None,
+        }
