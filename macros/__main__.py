@@ -49,7 +49,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .jsonschema import write_schemas
+    from .schema_export import write_schemas
 
     for path in write_schemas(args.out):
         print(path)

@@ -6,6 +6,7 @@ renders any template, so `on_post_page` sees the complete citation graph.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -18,6 +19,15 @@ from macros.render import template_env  # noqa: E402
 
 _PLACEHOLDER = re.compile(r"<!--sco-cited-on:([a-z0-9-]+)-->")
 _env = template_env()
+
+
+def on_config(config: Any) -> Any:
+    """Offline builds load Material's iframe-worker shim from the site itself, not a CDN."""
+    polyfills = [u for u in config.extra.get("polyfills", []) if "iframe-worker" not in u]
+    if os.environ.get("SCO_OFFLINE") == "true":
+        polyfills.append("assets/vendor/iframe-worker/shim.js")
+    config.extra["polyfills"] = polyfills
+    return config
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

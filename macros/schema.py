@@ -218,7 +218,9 @@ class Event(Record):
     cites: list[Id] = Field(min_length=1, description="Quote ids that support it; at least one.")
 
 
-MembershipKind = Literal["founding-member", "member", "observer", "dialogue-partner", "applicant", "non-member"]
+MembershipKind = Literal[
+    "founding-member", "member", "observer", "dialogue-partner", "observer-or-partner", "applicant", "non-member",
+]
 
 
 class Status(BaseModel):
@@ -230,6 +232,9 @@ class Status(BaseModel):
     from_: Year = Field(alias="from", description="First year of the status.")
     to: Optional[Year] = Field(
         None, description="Year the status ended (when the next began); leave out while it lasts."
+    )
+    start_known: bool = Field(
+        True, description="False when 'from' is only the first year a source attests, not when the status began.",
     )
     cites: list[Id] = Field(min_length=1, description="Quote ids that support it.")
     note: Optional[Text] = Field(None, description="Context, e.g. where sources give different years.")

@@ -16,6 +16,7 @@ STATUS_LABELS = {
     "member": "Member",
     "observer": "Observer",
     "dialogue-partner": "Dialogue partner",
+    "observer-or-partner": "Observer or dialogue partner (the source does not say which)",
     "applicant": "Accession under way",
     "non-member": "Non-member",
 }
@@ -96,7 +97,7 @@ class Views:
             for i, s in enumerate(m.statuses):
                 rows.append({
                     "first": i == 0, "span": len(m.statuses), "state": state, "state_id": m.state,
-                    "status": STATUS_LABELS[s.status], "start": s.from_, "end": s.to or "",
+                    "status": STATUS_LABELS[s.status], "start": s.from_ if s.start_known else f"by {s.from_}", "end": s.to or "",
                     "note": inline(s.note, self.r.abbr) if s.note else "",
                     "markers": self.r.markers(s.cites, page, f"member-{m.state}", f"{state}: {STATUS_LABELS[s.status]}"),
                 })

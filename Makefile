@@ -1,0 +1,68 @@
+# SCO Explainer. Two commands on a fresh machine:  make serve   and   make test
+# Every target creates .venv from requirements.txt when it is missing or stale.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SNAPSHOTS ?= ../shared/sources
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve build offline test check verify-quotes schema browser bench screenshots lock clean help
+
+help:
+	@echo "make serve          build and serve the site on http://127.0.0.1:8000 (reloads on data edits)"
+	@echo "make build          strict build into site/ (replaced only when the build succeeds)"
+	@echo "make offline        site-offline/ and sco-explainer-offline.zip, for opening from disk"
+	@echo "make test           the whole test suite, browser tests included"
+	@echo "make check          validate the data (file:line errors)"
+	@echo "make verify-quotes  check quotes against source snapshots (SNAPSHOTS=dir)"
+	@echo "make schema         regenerate JSON Schemas in schema/"
+	@echo "make bench          benchmarks (not part of make test)"
+	@echo "make screenshots    theme page screenshots, light and dark, phone and desktop"
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+# Debian's Chromium for the browser tests; nothing downloads a browser of its own.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+
+build: $(STAMP)
+	$(BIN)/python -m macros.sitebuild online site
+
+offline: $(STAMP)
+	$(BIN)/python -m macros.sitebuild offline site-offline
+
+check: $(STAMP)
+	$(BIN)/python -m macros check
+
+verify-quotes: $(STAMP)
+	$(BIN)/python -m macros verify-quotes $(SNAPSHOTS)
+
+schema: $(STAMP)
+	$(BIN)/python -m macros schema
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+screenshots: $(STAMP) browser
+	$(BIN)/python -m tests.screenshots screenshots
+
+lock:
+	$(PYTHON) -m venv /tmp/sco-lock-venv && /tmp/sco-lock-venv/bin/pip install -q -r requirements.in
+	{ echo "# Pinned by \`make lock\` from requirements.in. Do not edit by hand."; /tmp/sco-lock-venv/bin/pip freeze; } > requirements.txt
+
+clean:
+	rm -rf site site-offline *.zip build .pytest_cache
