@@ -21,7 +21,7 @@ class Problem:
     def __str__(self) -> str:
         parts = [f"{self.file}:{self.line}:"]
         if self.kind or self.record_id:
-            parts.append(" ".join(p for p in (self.kind, self.record_id or "?") if p) + ":")
+            parts.append(f"{self.kind} {self.record_id or '(no id)'}:")
         if self.field:
             parts.append(f"{self.field}:")
         text = " ".join(parts) + " " + self.message

@@ -85,7 +85,7 @@ class _Builder:
         if id(node) in self.seen:
             raise _Reject(
                 node.start_mark.line + 1,
-                "anchors and aliases (&name / *name) are not allowed",
+                "anchors and aliases (&name / *name) are not allowed: the value anchored here is reused",
                 "write the value out in full",
             )
         self.seen.add(id(node))
@@ -152,8 +152,12 @@ def load_file(path: Path, kind: str, rel: str) -> tuple[list[RawRecord], list[Pr
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in str(exc.problem):
+            mark = exc.context_mark  # the unclosed thing starts here, not at the end of the file
         line = mark.line + 1 if mark else 1
         message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        if exc.context_mark is not None and exc.problem_mark is not None and mark is exc.context_mark:
+            message += f" (the file ends at line {exc.problem_mark.line + 1})"
         hint = "tabs cannot indent YAML: use spaces" if "\t" in message or "tab" in message else "check indentation and quoting"
         return [], [Problem(rel, line, message=f"YAML syntax error: {message}", hint=hint)]
     except yaml.YAMLError as exc:

@@ -1,0 +1,71 @@
+"""Shared fixtures: a throwaway copy of the project, and the real site built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ.setdefault("SCO_TODAY", "2026-11-23")
+
+
+def copy_project(dest: Path, data: bool = True) -> Path:
+    """A copy of everything a build needs, so tests can break it freely."""
+    for name in ("docs", "macros", "schema"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    if data:
+        shutil.copytree(ROOT / "data", dest / "data")
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def run(args: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def mkdocs_build(project: Path, site: Path | None = None) -> subprocess.CompletedProcess[str]:
+    site = site or project / "site"
+    return run([PY, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], cwd=project)
+
+
+def check(project: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run([PY, "-m", "macros", "--root", str(project), "check", "--data", str(project / "data"), *extra],
+               cwd=project)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project built once (online mode) into a temporary folder."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = mkdocs_build(ROOT, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def page(site: Path) -> Callable[[str], BeautifulSoup]:
+    """Parse a built page by its path under site/ ('' for the home page)."""
+    cache: dict[str, BeautifulSoup] = {}
+
+    def get(path: str) -> BeautifulSoup:
+        file = site / path / "index.html" if not path.endswith(".html") else site / path
+        if path not in cache:
+            cache[path] = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+        return cache[path]
+
+    return get

@@ -1,0 +1,67 @@
+"""A broken copy of the real data fails both `check` and the strict build, naming file:line and id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, check, copy_project, mkdocs_build
+
+FIRST_FACT = yaml.safe_load((ROOT / "data/facts/seiwert-2021.yaml").read_text(encoding="utf-8"))[0]["id"]
+FIRST_QUOTE = yaml.safe_load((ROOT / "data/quotes/seiwert-2021.yaml").read_text(encoding="utf-8"))[0]["id"]
+
+GOOD = f"- id: zz-good\n  claim: A claim.\n  topics: [overview]\n  cites: [{FIRST_QUOTE}]\n"
+BROKEN = [
+    ("yaml syntax error", GOOD + "- id: zz-bad\n  claim: [unclosed\n  topics: [overview]\n",
+     "data/facts/zz-broken.yaml:7: YAML syntax error"),
+    ("duplicate key", GOOD + f"- id: zz-bad\n  claim: a\n  claim: b\n  topics: [overview]\n  cites: [{FIRST_QUOTE}]\n",
+     "data/facts/zz-broken.yaml:7: fact zz-bad: duplicate key 'claim' (first on line 6)"),
+    ("unknown field", GOOD + f"- id: zz-bad\n  claim: a\n  topics: [overview]\n  cites: [{FIRST_QUOTE}]\n  sorce: x\n",
+     "data/facts/zz-broken.yaml:9: fact zz-bad: sorce: unknown field"),
+    ("dangling quote id", GOOD + "- id: zz-bad\n  claim: a\n  topics: [overview]\n  cites: [no-such-quote]\n",
+     "data/facts/zz-broken.yaml:8: fact zz-bad: cites[0]: unknown quote id 'no-such-quote'"),
+    ("fact without cites", GOOD + "- id: zz-bad\n  claim: a\n  topics: [overview]\n",
+     "data/facts/zz-broken.yaml:5: fact zz-bad: cites: required field is missing"),
+    ("bad date", GOOD + f"- id: zz-bad\n  claim: a\n  date: 2015-13-01\n  topics: [overview]\n  cites: [{FIRST_QUOTE}]\n",
+     "data/facts/zz-broken.yaml:7: fact zz-bad: date: '2015-13-01' is not a real calendar date"),
+    ("duplicate id", GOOD + f"- id: {FIRST_FACT}\n  claim: a\n  topics: [overview]\n  cites: [{FIRST_QUOTE}]\n",
+     f"data/facts/zz-broken.yaml:5: fact {FIRST_FACT}: id: duplicate id (also at data/facts/seiwert-2021.yaml:"),
+]
+
+
+def test_real_data_checks_clean() -> None:
+    """`check` on the real data prints nothing and exits 0."""
+    result = check(ROOT)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+@pytest.fixture(scope="module")
+def broken_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("broken") / "project")
+
+
+@pytest.mark.parametrize("name,content,expected", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_data_fails_check_and_build(broken_project: Path, name: str, content: str, expected: str) -> None:
+    """Both `check` and `mkdocs build --strict` exit non-zero and print the exact location."""
+    (broken_project / "data/facts/zz-broken.yaml").write_text(content, encoding="utf-8")
+    result = check(broken_project)
+    assert result.returncode == 1
+    assert any(line.startswith(expected) for line in result.stdout.splitlines()), result.stdout
+    built = mkdocs_build(broken_project, broken_project / "site")
+    assert built.returncode != 0
+    assert expected in built.stderr + built.stdout
+    assert not (broken_project / "site" / "index.html").exists()
+
+
+def test_annotation_mode_prints_workflow_commands(broken_project: Path) -> None:
+    """--annotations turns each problem into a GitHub Actions ::error line on the right file and line."""
+    (broken_project / "data/facts/zz-broken.yaml").write_text(
+        GOOD + "- id: zz-bad\n  claim: a\n  topics: [overview]\n  cites: [no-such-quote]\n", encoding="utf-8")
+    result = check(broken_project, "--annotations")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::error file=data/facts/zz-broken.yaml,line=8::fact zz-bad: cites[0]: unknown quote id 'no-such-quote' "
+        "(no quotes record has this id: check the spelling or add it to data/quotes)"
+    ]
