@@ -23,23 +23,26 @@ def normalise(text: str) -> str:
 
 
 def closest_passage(needle: str, haystack: str) -> tuple[str, float]:
-    """The window of `haystack` most like `needle`, and its similarity (0..1)."""
+    """The window of `haystack` most like `needle`, and its similarity (0..1).
+
+    A coarse pass over word windows finds the region; a fine pass around it
+    settles the exact start and length, so the passage shown lines up.
+    """
     words = haystack.split(" ")
     size = max(1, len(needle.split(" ")))
-    best, best_ratio = "", 0.0
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(needle)
-    # coarse pass over word windows, then the best window is reported as is
+
+    def score(start: int, length: int) -> float:
+        matcher.set_seq1(" ".join(words[start:start + length]))
+        return matcher.ratio()
+
     step = max(1, size // 4)
-    for start in range(0, max(1, len(words) - size + 1), step):
-        window = " ".join(words[start:start + size])
-        matcher.set_seq1(window)
-        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best_ratio:
-            best, best_ratio = window, ratio
-    return best, best_ratio
+    coarse = max(range(0, max(1, len(words) - size + 1), step), key=lambda st: score(st, size))
+    candidates = [(st, ln) for st in range(max(0, coarse - step), min(len(words), coarse + step + 1))
+                  for ln in (size - 1, size, size + 1) if ln > 0]
+    start, length = max(candidates, key=lambda c: (score(*c), -abs(c[1] - size)))
+    return " ".join(words[start:start + length]), score(start, length)
 
 
 def verify(fb: FactBase, snapshots: Path) -> tuple[list[Problem], int]:
@@ -58,7 +61,7 @@ def verify(fb: FactBase, snapshots: Path) -> tuple[list[Problem], int]:
                                     f"no snapshot {quote.source}.txt in {snapshots}", "check SNAPSHOTS="))
             continue
         checked += 1
-        needle = normalise(quote.text)
+        needle = " ".join(quote.text.split())  # the quote itself must carry the words only, no residue
         if needle in text:
             continue
         passage, ratio = closest_passage(needle, text)
