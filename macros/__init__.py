@@ -17,6 +17,7 @@ from .factbase import FactBase, load
 from .links import SiteLinks
 from .render import Page, Renderer
 from .schema import TOPICS
+from .charts import Charts
 from .views import Views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,12 +43,13 @@ def define_env(env: Any) -> None:
     conf = env.conf
     links = SiteLinks(
         use_directory_urls=conf["use_directory_urls"],
-        repo_url=conf.get("repo_url") or None,
+        repo_url=(conf.get("extra") or {}).get("repository") or conf.get("repo_url") or None,
         edit_branch=(conf.get("extra") or {}).get("edit_branch", "main"),
     )
     state = citations.new_build()
     renderer = Renderer(fb, links, state)
     views = Views(renderer)
+    charts = Charts(renderer, views)
     env.variables["factbase"] = fb
     env.variables["sco_renderer"] = renderer
 
@@ -110,9 +112,16 @@ def define_env(env: Any) -> None:
         return views.members_as_of(_current(env), year)
 
     @macro
-    def member_count(year: int) -> int:
-        """How many member states the data records for a year."""
-        return views.member_count(year)
+    def member_count(year: int | None = None) -> int:
+        """How many member states the data records for a year (default: the newest source's year)."""
+        return views.member_count(year or int(fb.newest_source().published[:4]))
+
+    @macro
+    def newest_source_date() -> str:
+        """The newest source's publication date in words: the site's "as of" date."""
+        from .text import human_date
+
+        return human_date(fb.newest_source().published)
 
     @macro
     def figures(metric: str | None = None) -> Markup:
@@ -125,6 +134,21 @@ def define_env(env: Any) -> None:
         return views.figure_value(_current(env), id)
 
     @macro
+    def timeline_chart(start: int = 1996) -> Markup:
+        """An SVG timeline of SCO events by kind (summits, treaties, accessions, exercises...)."""
+        return charts.timeline_chart(_current(env), start)
+
+    @macro
+    def membership_chart() -> Markup:
+        """An SVG chart of each state's membership status over time."""
+        return charts.membership_chart(_current(env))
+
+    @macro
+    def figure_chart(metric: str) -> Markup:
+        """An SVG chart of one metric's figures by period; disagreeing sources sit side by side."""
+        return charts.figure_chart(_current(env), metric)
+
+    @macro
     def glossary() -> Markup:
         """The glossary: every term, its expansion, native script and definition."""
         return views.glossary(_current(env))
@@ -133,6 +157,31 @@ def define_env(env: Any) -> None:
     def source_page(id: str) -> Markup:
         """A source's metadata and every quote of it, with anchors and "Cited on" lists."""
         return views.source_page(_current(env), id)
+
+    @macro
+    def sources_index() -> Markup:
+        """A table of every source: title, authors, outlet, date at its precision, licence, quote count."""
+        from .text import human_date
+
+        page = _current(env)
+        rows = [{
+            "href": links.link(f"sources/{s.id}.md", page.url), "title": s.title, "authors": ", ".join(s.authors),
+            "outlet": s.outlet, "published": s.published, "human": human_date(s.published), "licence": s.licence,
+            "quotes": len(fb.quotes_by_source.get(s.id, [])),
+        } for s in sorted(fb.sources.values(), key=lambda s: (s.published, s.id))]
+        return renderer.html("sources_index.html", sources=rows)
+
+    @macro
+    def data_dictionary() -> Markup:
+        """Every record kind and field, generated from the schema."""
+        from .dictionary import dictionary
+
+        return renderer.html("dictionary.html", kinds=dictionary())
+
+    @macro
+    def macro_list() -> Markup:
+        """Every macro a page can call, with its one-line description."""
+        return renderer.html("macro_list.html", macros=sorted(MACROS.items()))
 
     @macro
     def source_date(id: str) -> str:

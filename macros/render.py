@@ -85,6 +85,20 @@ class Renderer:
             text = f"{speaker}, as quoted by {text}"
         return text + "."
 
+    def short_source(self, quote_ids: Iterable[str]) -> str:
+        """'Makocki (ECFR, 2016)': the cited quotes' authors (chapter authors where there are chapters)."""
+        seen: list[str] = []
+        for quote_id in quote_ids:
+            quote = self.fb.quotes[quote_id]
+            source = self.fb.sources[quote.source]
+            chapter = self.fb.chapters.get(quote.chapter) if quote.chapter else None
+            authors = chapter.authors if chapter else source.authors
+            surnames = " and ".join(a.split()[-1] for a in authors[:2]) + (" et al." if len(authors) > 2 else "")
+            label = f"{surnames} ({source.published[:4]})"
+            if label not in seen:
+                seen.append(label)
+        return "; ".join(seen)
+
     def source_page_src(self, source_id: str) -> str:
         return f"sources/{source_id}.md"
 

@@ -157,10 +157,9 @@ class Views:
                 by_period[(f.period, f.kind)].add(f.value)
             rows = []
             for f in figs:
-                sources = self.fb.sources_of(f)
                 rows.append({
                     "id": f.id, "period": human_date(f.period), "value": number(f.value), "unit": f.unit,
-                    "kind": f.kind, "source": ", ".join(s.authors[0].split()[-1] + f" ({s.published[:4]})" for s in sources),
+                    "kind": f.kind, "source": self.r.short_source(f.cites),
                     "note": inline(f.note, self.r.abbr) if f.note else "",
                     "disagree": len(by_period[(f.period, f.kind)]) > 1,
                     "markers": self.r.markers(f.cites, page, f"fig-{f.id}", f.label),
