@@ -40,13 +40,14 @@ class FactBase:
     positions: dict[str, Position]
     glossary: dict[str, GlossaryEntry]
     where: dict[tuple[str, str], Located] = field(default_factory=dict)
+    order: dict[tuple[str, str], int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.chapters = {c.id: c for s in self.sources.values() for c in s.chapters}
         self.quotes_by_source: dict[str, list[Quote]] = defaultdict(list)
-        for quote in self.quotes.values():
-            self.quotes_by_source[quote.source].append(quote)
+        for quote in sorted(self.quotes.values(), key=lambda q: self.order.get(("quotes", q.id), 0)):
+            self.quotes_by_source[quote.source].append(quote)  # in file order: the order of the article
         self.citers: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for kind in ("facts", "events", "figures", "positions", "glossary"):
             for record in getattr(self, kind).values():
@@ -90,7 +91,8 @@ def cites_of(record: Record) -> list[str]:
 def build(parsed: dict[str, list[tuple[Record, RawRecord]]], warnings: list[Problem]) -> FactBase:
     kinds = {kind: {rec.id: rec for rec, _ in sorted(items, key=lambda p: p[0].id)} for kind, items in parsed.items()}
     where = {(kind, rec.id): Located(raw.file, raw.line) for kind, items in parsed.items() for rec, raw in items}
-    return FactBase(**kinds, where=where, warnings=warnings)
+    order = {(kind, rec.id): i for kind, items in parsed.items() for i, (rec, _) in enumerate(items)}
+    return FactBase(**kinds, where=where, order=order, warnings=warnings)
 
 
 def load(data_dir: Path, root: Path | None = None) -> FactBase:

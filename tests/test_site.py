@@ -1,0 +1,190 @@
+"""The built site says what the data says and links where it should (parsed HTML, not existence)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT
+from macros.factbase import load
+from macros.text import human_date
+
+FB = load(ROOT / "data", ROOT)
+Page = Callable[[str], BeautifulSoup]
+
+
+def text_of(el, sep: str = "") -> str:  # type: ignore[no-untyped-def]
+    """Visible text with whitespace collapsed, without heading permalinks (¶); `sep` joins text nodes."""
+    parts = [s for s in el.find_all(string=True) if not s.find_parent(class_="headerlink")]
+    return " ".join(sep.join(parts).split())
+
+
+@pytest.mark.parametrize("source_id", sorted(FB.sources))
+def test_source_page_lists_every_quote_with_metadata(page: Page, source_id: str) -> None:
+    """A source page shows its title, date at its precision, licence, and every quote under a stable anchor."""
+    source = FB.sources[source_id]
+    soup = page(f"sources/{source_id}")
+    assert text_of(soup.find("h1")) == source.title
+    meta = text_of(soup.find("dl", class_="sco-source-meta"), " ")
+    assert human_date(source.published) in meta and source.licence in meta
+    quotes = soup.select("figure.sco-source-quote")
+    expected = FB.quotes_by_source[source_id]
+    if source.chapters:  # grouped by chapter, in chapter order
+        expected = [q for ch in source.chapters for q in expected if q.chapter == ch.id]
+    assert [q["id"] for q in quotes] == [f"q-{q.id}" for q in expected]
+    for fig, quote in zip(quotes, expected):
+        assert text_of(fig.find("blockquote")) == "“" + " ".join(quote.text.split()) + "”"
+    if source.url is None:
+        assert "No confirmed web address" in meta and not soup.select("figure.sco-source-quote a.sco-original")
+    else:
+        assert len(soup.select("figure.sco-source-quote a.sco-original")) == len(quotes)
+
+
+def test_page_stamp_is_not_shown_as_the_date(page: Page) -> None:
+    """The EUobserver piece shows July 2015, and explains the 2021 page stamp in a note."""
+    meta = text_of(page("sources/dejong-wouters-2015").find("dl", class_="sco-source-meta"), " ")
+    assert "Published July 2015 (known to the month)" in meta
+    assert "21st Sep 2021" in meta and "not when it was published" in meta
+
+
+def test_ecfr_quotes_are_attributed_to_chapter_authors_and_speakers(page: Page) -> None:
+    """A Zhao Huasheng quote in Duchâtel's chapter names Zhao as speaker, inside Duchâtel's chapter."""
+    zhao = [q for q in FB.quotes.values() if q.speaker == "zhao-huasheng"]
+    assert zhao
+    soup = page("sources/ecfr-2016")
+    fig = soup.find(id=f"q-{zhao[0].id}")
+    assert "Zhao Huasheng" in text_of(fig.find("figcaption"))
+    heading = fig.find_previous("h2")
+    assert text_of(heading).startswith(FB.chapters[zhao[0].chapter].title)
+
+
+def test_cited_facts_carry_markers_that_resolve(page: Page) -> None:
+    """On the home page every fact has markers; each points at a Sources entry whose quote is the preview's."""
+    soup = page("")
+    facts = soup.select(".sco-fact")
+    assert facts, "the home page shows no facts"
+    sources = soup.find("section", class_="sco-sources")
+    for fact in facts:
+        markers = fact.select("a.sco-cite")
+        assert markers, f"fact {fact.get('id')} has no citation"
+        for marker in markers:
+            ref = sources.find(id=marker["href"][1:])
+            assert ref is not None
+            tip = soup.find(id=marker["aria-describedby"])
+            assert text_of(tip.find(class_="sco-tip-text")).strip("“”") == text_of(ref.find("q"))
+
+
+def test_sources_list_is_in_order_of_first_use(page: Page) -> None:
+    """Marker numbers appear in increasing order of first use, and the list has one entry per number."""
+    soup = page("timeline")
+    numbers = [int(a["href"].split("-")[1]) for a in soup.select("a.sco-cite")]
+    first_use = list(dict.fromkeys(numbers))
+    assert first_use == list(range(1, len(first_use) + 1))
+    assert len(soup.select("section.sco-sources li")) == len(first_use)
+
+
+def test_sources_entries_link_to_quote_in_context_and_original(page: Page, site: Path) -> None:
+    """Each Sources entry links to the quote's anchor on its source page, and to the original with a text fragment."""
+    soup = page("timeline")
+    for li in soup.select("section.sco-sources li"):
+        context = li.find("a", string="Quote in context")["href"]
+        target = urljoin("https://x.test/timeline/", context)
+        path, anchor = urlparse(target).path, urlparse(target).fragment
+        target_soup = BeautifulSoup((site / path.strip("/") / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert target_soup.find(id=anchor) is not None, context
+        original = li.find("a", class_="sco-original")
+        quote_id = anchor[2:]
+        source = FB.sources[FB.quotes[quote_id].source]
+        if source.url:
+            assert original["href"].startswith(source.url + "#:~:text=")
+        else:
+            assert original is None
+
+
+def test_text_fragment_decodes_to_the_quote() -> None:
+    """A text fragment's start and end, decoded, are the first and last words of the quote."""
+    from macros.text import text_fragment
+
+    quote = next(q for q in FB.quotes.values() if q.source == "weitz-2014" and len(q.text.split()) > 20)
+    url = text_fragment(FB.sources["weitz-2014"].url, quote.text)
+    directive = url.split("#:~:text=", 1)[1]
+    assert "-" not in directive.replace("%2D", "") and "," in directive
+    start, end = (unquote(part) for part in directive.split(","))
+    words = quote.text.split()
+    assert start == " ".join(words[:8]) and end == " ".join(words[-8:])
+
+
+def test_backlinks_land_on_the_citing_fact(page: Page, site: Path) -> None:
+    """A quote cited on the home page lists that page's fact in "Cited on", and the link's anchor exists."""
+    home = page("")
+    fact = home.select_one(".sco-fact")
+    marker = fact.select_one("a.sco-cite")
+    entry = home.find(id=marker["href"][1:])
+    context = entry.find("a", string="Quote in context")["href"]
+    source_path, quote_anchor = context.split("#")
+    source_page = page(source_path.strip("/"))
+    cited_on = source_page.find(id=quote_anchor).find(class_="sco-cited-on")
+    hrefs = [a["href"] for a in cited_on.find_all("a")]
+    assert f"../../#{fact['id']}" in hrefs
+
+
+def test_data_text_is_shown_not_executed(tmp_path: Path) -> None:
+    """Template syntax, HTML and script in data appear literally in the page; nothing is evaluated."""
+    from conftest import copy_project, mkdocs_build
+
+    project = copy_project(tmp_path / "p")
+    hostile = "{{ 7*7 }} {% include '/etc/passwd' %} <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))"
+    quote_id = sorted(q for q in FB.quotes if FB.quotes[q].source == "seiwert-2021")[0]
+    (project / "data/facts/zz.yaml").write_text(
+        "- id: zz-hostile\n  claim: " + json.dumps(hostile) + "\n  topics: [overview]\n  cites: [" + quote_id + "]\n",
+        encoding="utf-8")
+    (project / "docs/zz.md").write_text('# Z\n\n{{ fact("zz-hostile") }}\n', encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "site/zz/index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    fact = soup.find(id="fact-zz-hostile")
+    assert text_of(fact).startswith(" ".join(hostile.split()))
+    assert fact.find("script") is None and fact.find("img") is None and fact.find("a", href=re.compile("javascript")) is None
+    assert "49" not in text_of(fact) and "root:" not in html
+
+
+def test_json_schemas_are_in_sync() -> None:
+    """schema/*.json equal what `make schema` would write from macros/schema.py."""
+    from macros.schema import KINDS
+    from macros.schema_export import schema_for
+
+    for kind in KINDS:
+        committed = json.loads((ROOT / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        assert committed == schema_for(kind), f"schema/{kind}.schema.json is stale: run make schema"
+
+
+def test_data_page_documents_every_field_and_macro(page: Page) -> None:
+    """The Data page lists every schema field of every kind and every registered macro."""
+    from macros import MACROS, define_env
+    from macros.dictionary import dictionary
+
+    class Env:  # just enough of mkdocs-macros' env for define_env to register its macros
+        project_dir = str(ROOT)
+        conf = {"use_directory_urls": True, "extra": {}}
+        variables: dict = {}
+
+        def macro(self, fn):  # type: ignore[no-untyped-def]
+            return fn
+
+    define_env(Env())
+
+    soup = page("data")
+    for kind, entry in dictionary().items():
+        table = soup.find(id=f"kind-{kind}").find_next("table")
+        fields = [text_of(tr.find("td")) for tr in table.select("tbody tr")]
+        assert fields == [f["field"] for f in entry["fields"]]
+        assert all(f["description"] for f in entry["fields"]), f"undocumented field in {kind}"
+    listed = {text_of(tr.find("td")) for tr in soup.select("table.sco-macros tbody tr")}
+    assert listed == set(MACROS) and all(MACROS.values())
