@@ -20,7 +20,7 @@ os.environ.setdefault("SCO_TODAY", "2026-11-23")
 
 def copy_project(dest: Path, data: bool = True) -> Path:
     """A copy of everything a build needs, so tests can break it freely."""
-    for name in ("docs", "macros", "schema"):
+    for name in ("docs", "macros", "schema", "overrides"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     if data:
         shutil.copytree(ROOT / "data", dest / "data")

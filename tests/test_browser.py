@@ -1,0 +1,233 @@
+"""The site in a real browser (Debian's Chromium driven by Playwright), served and from file://.
+
+Every request to a host other than the site itself is blocked and recorded;
+tests assert that none was made, none failed, and no console error appeared.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+
+from conftest import ROOT, run
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync", "--disable-quic"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is installed by `make test`")
+
+
+@dataclass
+class Site:
+    """A built site as the browser sees it: base URL, page paths, and what left or failed."""
+
+    base: str
+    pages: list[str]
+    external: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+def page_paths(root: Path, offline: bool) -> list[str]:
+    paths = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html") if p.name != "404.html")
+    if offline:
+        return paths
+    return [p[: -len("index.html")] for p in paths]
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("offline") / "site-offline"
+    result = run([sys.executable, "-c", f"import sys; from macros.sitebuild import build_site; "
+                  f"sys.exit(build_site('offline', __import__('pathlib').Path({str(out)!r})))"], cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module", params=["served", "file"])
+def target(request: pytest.FixtureRequest, site: Path) -> Site:
+    if request.param == "served":
+        base = request.getfixturevalue("server")
+        return Site(base, page_paths(site, offline=False))
+    root = request.getfixturevalue("offline_site")
+    return Site(root.as_uri() + "/", page_paths(root, offline=True))
+
+
+def new_context(browser: Browser, target: Site, **kw: object) -> BrowserContext:
+    """A context that blocks and records every request to another host, and records failures."""
+    context = browser.new_context(**kw)
+    own = urlparse(target.base)
+
+    def guard(route: Route) -> None:
+        url = urlparse(route.request.url)
+        same = url.scheme in ("file", "data", "blob", "about") if own.scheme == "file" else url.netloc == own.netloc
+        if same or url.scheme in ("data", "blob"):
+            route.continue_()
+        else:
+            target.external.append(route.request.url)
+            route.abort()
+
+    # file:// requests cannot be routed; they are the site's own files, so only the rest is guarded
+    context.route(lambda url: not url.startswith("file:"), guard)
+    context.on("requestfailed", lambda r: target.failed.append(f"{r.url} {r.failure}"))
+    return context
+
+
+def watch(page: Page, target: Site) -> Page:
+    page.on("console", lambda m: target.console.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: target.console.append(f"{page.url}: {e}"))
+    return page
+
+
+def theme_path(target: Site, name: str) -> str:
+    return f"{name}.html" if target.base.startswith("file:") else f"{name}/"
+
+
+def test_every_page_loads_clean_accessible_and_fits(browser: Browser, target: Site) -> None:
+    """Every page: no outside request, no failed request, no console error, no serious axe violation, no sideways scroll."""
+    axe = AXE.read_text(encoding="utf-8")
+    problems: list[str] = []
+    for width in (375, 1280):
+        context = new_context(browser, target, viewport={"width": width, "height": 800})
+        page = watch(context.new_page(), target)
+        for path in target.pages:
+            page.goto(target.url(path), wait_until="networkidle")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                problems.append(f"{path} at {width}px scrolls sideways by {overflow}px")
+            if width == 1280:
+                page.add_script_tag(content=axe)
+                result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations'], preload: false})).violations"
+                                       ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                                       ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))")
+                problems.extend(f"{path}: axe {v}" for v in result)
+        context.close()
+    assert target.external == [], target.external
+    assert target.failed == [], target.failed
+    assert target.console == [], target.console
+    assert problems == [], "\n".join(problems)
+    print(f"\n{len(target.pages)} pages checked at 375 and 1280 px ({target.base.split(':')[0]})")
+
+
+@pytest.mark.parametrize("term,page_name", [("RATS", "rats"), ("docking", "docking")])
+def test_search_finds_and_opens_the_right_page(browser: Browser, target: Site, term: str, page_name: str) -> None:
+    """Typing a term in the search box lists the theme page, and choosing it opens that page."""
+    context = new_context(browser, target, viewport={"width": 1280, "height": 900})
+    page = watch(context.new_page(), target)
+    page.goto(target.url(target.pages[0]), wait_until="networkidle")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(term)
+    page.locator("li.md-search-result__item > a").first.wait_for(state="visible", timeout=15000)
+    hrefs = page.locator("li.md-search-result__item > a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    wanted = [h for h in hrefs if urlparse(h).path.rstrip("/").endswith((page_name, page_name + ".html"))]
+    assert wanted, f"no result for the {page_name} page among {hrefs}"
+    page.locator(f"li.md-search-result__item > a[href='{wanted[0]}']").click()
+    page.wait_for_load_state()
+    assert page_name in page.url
+    assert term.lower() in page.locator("article h1").first.inner_text().lower()
+    context.close()
+    assert target.external == [] and target.console == []
+
+
+def first_marker_and_quote(page: Page) -> tuple[object, str]:
+    marker = page.locator("a.sco-cite").first
+    tip_id = marker.get_attribute("aria-describedby")
+    ref = marker.get_attribute("href")
+    quote = page.locator(f"{ref} q").inner_text()
+    return marker, page.locator(f"#{tip_id} .sco-tip-text").inner_text().strip("“”"), quote  # type: ignore[return-value]
+
+
+def test_citation_preview_on_hover_focus_and_tap(browser: Browser, target: Site) -> None:
+    """Hover, keyboard focus and tap each reveal the quote's text next to the marker."""
+    for mode in ("hover", "focus", "tap"):
+        kw: dict[str, object] = {"viewport": {"width": 1280, "height": 900}}
+        if mode == "tap":
+            kw = {"viewport": {"width": 375, "height": 800}, "has_touch": True, "is_mobile": True}
+        context = new_context(browser, target, **kw)
+        page = watch(context.new_page(), target)
+        page.goto(target.url(theme_path(target, "russia-china")))
+        marker = page.locator("a.sco-cite").first
+        tip = page.locator("#" + marker.get_attribute("aria-describedby"))
+        assert not tip.is_visible()
+        if mode == "hover":
+            marker.hover()
+        elif mode == "focus":
+            marker.focus()
+        else:
+            marker.tap()
+        tip.wait_for(state="visible", timeout=3000)
+        ref = page.locator(marker.get_attribute("href") + " q").inner_text()
+        assert tip.locator(".sco-tip-text").inner_text().strip("“”") == ref
+        if mode == "tap":
+            assert "#ref-" not in page.url, "the first tap should preview, not jump"
+        context.close()
+    assert target.external == [] and target.console == []
+
+
+def test_backlink_lands_on_the_citing_fact(browser: Browser, target: Site) -> None:
+    """Following a "Cited on" link from a source page lands on the fact that cites the quote."""
+    context = new_context(browser, target, viewport={"width": 1280, "height": 900})
+    page = watch(context.new_page(), target)
+    page.goto(target.url(theme_path(target, "sources/seiwert-2021")))
+    link = page.locator(".sco-cited-on a[href*='#fact-']").first
+    anchor = link.get_attribute("href").split("#", 1)[1]
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("#" + anchor)
+    fact = page.locator(f"[id='{anchor}']")
+    assert fact.count() == 1 and fact.evaluate("el => el.matches(':target')")
+    assert fact.locator("a.sco-cite").count() >= 1
+    context.close()
+
+
+def test_dark_mode_toggle_and_charts_follow_palette(browser: Browser, target: Site) -> None:
+    """The palette toggle switches to the dark scheme, and chart text takes the dark scheme's colour."""
+    context = new_context(browser, target, viewport={"width": 1280, "height": 900})
+    page = watch(context.new_page(), target)
+    page.goto(target.url(theme_path(target, "timeline")))
+    light = page.locator(".sco-chart text").first.evaluate("el => getComputedStyle(el).fill")
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    dark = page.locator(".sco-chart text").first.evaluate("el => getComputedStyle(el).fill")
+    assert light != dark
+    context.close()
+    assert target.external == [] and target.console == []
