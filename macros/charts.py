@@ -136,7 +136,10 @@ class Charts:
                            "anchor": "end" if disagree and side < 0 else ("start" if disagree else "middle"),
                            "dx": -10 if disagree and side < 0 else (10 if disagree else 0),
                            "dy": 4 if disagree else -10,
-                           "title": f"{human_date(f.period)}: {number(f.value)} {f.unit} ({f.kind}), {source}"})
+                           "unknown": not f.period_known,
+                           "title": f"{'by ' if not f.period_known else ''}{human_date(f.period)}"
+                                    f"{' (no year given)' if not f.period_known else ''}: "
+                                    f"{number(f.value)} {f.unit} ({f.kind}), {source}"})
         step = _nice_step(vmax)
         gridlines = [{"y": y(v), "label": number(v)} for v in range(0, int(vmax) + 1, step)]
         ticks = [{"x": axis.x(t + 0.5), "label": t} for t in range(int(axis.start + 0.5), int(axis.end))]

@@ -53,6 +53,7 @@ class Renderer:
         self.env = template_env()
         self.abbr = Abbreviations({e.term: e.expansion for e in fb.glossary.values() if e.expansion})
         self._anchors: dict[str, set[str]] = {}
+        self._pairs: dict[str, set[frozenset[str]]] = {}
 
     # -- helpers -------------------------------------------------------------------------
     def html(self, template: str, **context: object) -> Markup:
@@ -70,6 +71,7 @@ class Renderer:
 
     def start_page(self, page: Page) -> None:
         self._anchors.pop(page.url, None)
+        self._pairs.pop(page.url, None)
         self.state.reset_page(page.url)
 
     def attribution(self, quote: Quote, *, with_speaker: bool = True) -> str:
@@ -139,11 +141,8 @@ class Renderer:
         anchor = self.anchor(page, f"fact-{fact.id}")
         label = _short(fact.claim)
         cite_anchor = anchor or f"fact-{fact.id}"
-        disagreements = [
-            {"claim": inline(other.claim, self.abbr),
-             "markers": self.markers(other.cites, page, cite_anchor, label)}
-            for other in (self.fb.facts[i] for i in sorted(self.fb.disagreeing.get(fact.id, ())))
-        ]
+        disagreements = [self._disagreement(fact, self.fb.facts[i], page, cite_anchor, label)
+                         for i in sorted(self.fb.disagreeing.get(fact.id, ()))]
         where = self.fb.where.get(("facts", fact.id))
         return self.html(
             "fact.html", tag=tag, anchor=anchor, fact_id=fact.id,
@@ -154,6 +153,16 @@ class Renderer:
             location=f"{where.file}:{where.line}" if where else "",
             disagreements=disagreements,
         )
+
+    def _disagreement(self, fact: Fact, other: Fact, page: Page, anchor: str, label: str) -> dict[str, object]:
+        """The other side of a disagreement: in full the first time the pair meets on a page, then as a link."""
+        pairs = self._pairs.setdefault(page.url, set())
+        pair = frozenset((fact.id, other.id))
+        shown = pair in pairs or f"fact-{other.id}" in self._anchors.get(page.url, set())
+        pairs.add(pair)
+        if shown:
+            return {"href": f"#fact-{other.id}", "short": _short(other.claim)}
+        return {"href": None, "claim": inline(other.claim, self.abbr), "markers": self.markers(other.cites, page, anchor, label)}
 
     def facts(self, facts: Iterable[Fact], page: Page) -> Markup:
         items = [self.fact(f, page, tag="li") for f in facts]

@@ -256,6 +256,9 @@ class Figure(Record):
     value: float = Field(description="The number.")
     unit: Text = Field(description="Unit, e.g. 'USD billion', 'percent', 'people'. Required.")
     period: PartialDate = Field(description="The period the number is about.")
+    period_known: bool = Field(
+        True, description="False when the source gives no period and 'period' is only its publication date."
+    )
     kind: Literal["actual", "target", "estimate", "change"] = Field(description="Measured, target, estimate or change.")
     actors: list[Id] = Field(default_factory=list, description="Actor ids the figure concerns.")
     note: Optional[Text] = Field(None, description="One line of context.")

@@ -158,7 +158,8 @@ class Views:
             rows = []
             for f in figs:
                 rows.append({
-                    "id": f.id, "period": human_date(f.period), "value": number(f.value), "unit": f.unit,
+                    "id": f.id,
+                    "period": human_date(f.period) if f.period_known else f"by {human_date(f.period)} (no year given)", "value": number(f.value), "unit": f.unit,
                     "kind": f.kind, "source": self.r.short_source(f.cites),
                     "note": inline(f.note, self.r.abbr) if f.note else "",
                     "disagree": len(by_period[(f.period, f.kind)]) > 1,
