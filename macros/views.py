@@ -86,7 +86,7 @@ class Views:
                     "summary": inline(e.summary, self.r.abbr) if e.summary else None,
                     "markers": self.r.markers(e.cites, page, anchor or f"event-{e.id}", e.title),
                 })
-            years.append((year, items))
+            years.append((year, self.r.anchor(page, f"{prefix}year-{year}"), items))
         return self.r.html("timeline.html", years=years, prefix=prefix)
 
     # -- membership ----------------------------------------------------------------------
@@ -158,14 +158,14 @@ class Views:
             rows = []
             for f in figs:
                 rows.append({
-                    "id": f.id,
+                    "anchor": self.r.anchor(page, f"fig-{f.id}"),
                     "period": human_date(f.period) if f.period_known else f"by {human_date(f.period)} (no year given)", "value": number(f.value), "unit": f.unit,
                     "kind": f.kind, "source": self.r.short_source(f.cites),
                     "note": inline(f.note, self.r.abbr) if f.note else "",
                     "disagree": len(by_period[(f.period, f.kind)]) > 1,
                     "markers": self.r.markers(f.cites, page, f"fig-{f.id}", f.label),
                 })
-            groups.append({"metric": m, "label": figs[0].label, "rows": rows})
+            groups.append({"anchor": self.r.anchor(page, f"figure-{m}"), "label": figs[0].label, "rows": rows})
         return self.r.html("figures.html", groups=groups)
 
     def figure_value(self, page: Page, figure_id: str) -> Markup:
