@@ -27,6 +27,7 @@ def build_site(mode: str, out: Path, config_file: Path = ROOT / "mkdocs.yml") ->
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)-7s -  %(message)s")
     os.environ["SCO_OFFLINE"] = "true" if mode == "offline" else "false"
+    os.environ.setdefault("SOURCE_DATE_EPOCH", commit_time())  # sitemap dates: the commit's, not today's
     out = out if out.is_absolute() else ROOT / out
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
@@ -50,6 +51,17 @@ def build_site(mode: str, out: Path, config_file: Path = ROOT / "mkdocs.yml") ->
         write_zip(out, out.parent / "sco-explainer-offline.zip")
     print(f"Built {mode} site in {out}")
     return 0
+
+
+def commit_time() -> str:
+    """The HEAD commit's time (seconds), so two builds of one commit carry the same dates."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True)
+        return out.stdout.strip() or "0"
+    except (OSError, subprocess.CalledProcessError):
+        return "0"
 
 
 def write_zip(folder: Path, target: Path) -> None:

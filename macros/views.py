@@ -171,8 +171,10 @@ class Views:
     def figure_value(self, page: Page, figure_id: str) -> Markup:
         """One figure inline: '64 USD billion [n]', for prose that must not type numbers."""
         f = self.fb.figures[figure_id]
+        anchor = self.r.anchor(page, f"fig-{f.id}")
         markers = "".join(self.r.markers(f.cites, page, f"fig-{f.id}", f.label))
-        return Markup(f'<span class="sco-figure-value">{number(f.value)} {plain(f.unit)}</span>{markers}')
+        ident = f' id="{anchor}"' if anchor else ""
+        return Markup(f'<span class="sco-figure-value"{ident}>{number(f.value)} {plain(f.unit)}</span>{markers}')
 
     # -- positions -----------------------------------------------------------------------
     def position(self, page: Page, position_id: str) -> Markup:
