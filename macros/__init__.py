@@ -47,6 +47,7 @@ def define_env(env: Any) -> None:
         edit_branch=(conf.get("extra") or {}).get("edit_branch", "main"),
     )
     state = citations.new_build()
+    state.factbase = fb
     renderer = Renderer(fb, links, state)
     views = Views(renderer)
     charts = Charts(renderer, views)
@@ -184,6 +185,15 @@ def define_env(env: Any) -> None:
         return renderer.html("macro_list.html", macros=sorted(MACROS.items()))
 
     @macro
+    def download(name: str) -> Markup:
+        """A link to one of the build's data exports (data/NAME), relative to the page."""
+        from .exports import EXPORT_DIR
+        from .text import escape
+
+        href = links.relative(f"{EXPORT_DIR}/{name}", _current(env).url)
+        return Markup(f'<a href="{escape(href)}" download><code>{escape(EXPORT_DIR)}/{escape(name)}</code></a>')
+
+    @macro
     def source_date(id: str) -> str:
         """A source's publication date in words, at its precision."""
         from .text import human_date
@@ -215,6 +225,13 @@ def on_post_page_macros(env: Any) -> None:
     tail = []
     if sources:
         tail.append(str(sources))
+    shown = renderer.state.page(page.url)
+    if shown.facts or shown.order:
+        from .exports import json_ld
+
+        site_url = env.conf.get("site_url") or ""
+        tail.append('<script type="application/ld+json">'
+                    + json_ld(renderer.fb, page.url, site_url, shown.facts, shown.order) + "</script>")
     definitions = renderer.abbr.markdown_definitions()
     if definitions:
         tail.append(definitions)

@@ -8,6 +8,7 @@ registered its citations here; the hook then fills in the "Cited on" lists.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class PageCitations:
     """Footnote numbering for one page, in order of first use."""
 
     order: list[str] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
 
     def number(self, quote_id: str) -> int:
         if quote_id not in self.order:
@@ -38,6 +40,7 @@ class BuildState:
 
     pages: dict[str, PageCitations] = field(default_factory=dict)
     cited_on: dict[str, list[Citer]] = field(default_factory=dict)
+    factbase: Any = None
 
     def page(self, url: str) -> PageCitations:
         return self.pages.setdefault(url, PageCitations())

@@ -30,6 +30,15 @@ def on_config(config: Any) -> Any:
     return config
 
 
+def on_post_build(config: Any) -> None:
+    """Write the data exports (JSON, CSV per kind) into the site's data/ folder."""
+    from macros.exports import write_exports
+    from macros.sitebuild import commit_id
+
+    if citations.CURRENT.factbase is not None:
+        write_exports(citations.CURRENT.factbase, Path(config["site_dir"]), commit_id())
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
     if "<!--sco-cited-on:" not in output:
         return output

@@ -87,6 +87,11 @@ class Renderer:
             text = f"{speaker}, as quoted by {text}"
         return text + "."
 
+    def edit_url(self, kind: str, record_id: str) -> str | None:
+        """Where a record's YAML can be edited, at its line, on the repository host."""
+        where = self.fb.where.get((kind, record_id))
+        return self.links.edit_url(where.file, where.line) if where else None
+
     def short_source(self, quote_ids: Iterable[str]) -> str:
         """'Makocki (ECFR, 2016)': the cited quotes' authors (chapter authors where there are chapters)."""
         seen: list[str] = []
@@ -139,6 +144,8 @@ class Renderer:
     # -- facts and quotes ----------------------------------------------------------------
     def fact(self, fact: Fact, page: Page, tag: str = "p") -> Markup:
         anchor = self.anchor(page, f"fact-{fact.id}")
+        if anchor:
+            self.state.page(page.url).facts.append(fact.id)
         label = _short(fact.claim)
         cite_anchor = anchor or f"fact-{fact.id}"
         disagreements = [self._disagreement(fact, self.fb.facts[i], page, cite_anchor, label)

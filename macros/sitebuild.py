@@ -64,6 +64,17 @@ def commit_time() -> str:
         return "0"
 
 
+def commit_id() -> str:
+    """The HEAD commit id, or 'unknown' outside a git checkout."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def write_zip(folder: Path, target: Path) -> None:
     """A byte-identical zip for identical input: sorted entries, fixed dates."""
     tmp = target.with_suffix(".zip.tmp")

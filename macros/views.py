@@ -158,7 +158,8 @@ class Views:
             rows = []
             for f in figs:
                 rows.append({
-                    "anchor": self.r.anchor(page, f"fig-{f.id}"),
+                    "anchor": self.r.anchor(page, f"fig-{f.id}"), "id": f.id,
+                    "edit_url": self.r.edit_url("figures", f.id),
                     "period": human_date(f.period) if f.period_known else f"by {human_date(f.period)} (no year given)", "value": number(f.value), "unit": f.unit,
                     "kind": f.kind, "source": self.r.short_source(f.cites),
                     "note": inline(f.note, self.r.abbr) if f.note else "",

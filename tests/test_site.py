@@ -188,3 +188,21 @@ def test_data_page_documents_every_field_and_macro(page: Page) -> None:
         assert all(f["description"] for f in entry["fields"]), f"undocumented field in {kind}"
     listed = {text_of(tr.find("td")) for tr in soup.select("table.sco-macros tbody tr")}
     assert listed == set(MACROS) and all(MACROS.values())
+
+
+@pytest.mark.parametrize("kind,selector", [("facts", ".sco-fact[id] > a.sco-edit"), ("figures", "tr[id] a.sco-edit")])
+def test_edit_links_open_the_yaml_line(page: Page, kind: str, selector: str) -> None:
+    """Each fact's and figure's edit link opens its data file at its line, on the repository named in mkdocs.yml."""
+    import yaml as _yaml
+
+    repo = _yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""))["extra"]["repository"]
+    soup = page("economy" if kind == "facts" else "figures")
+    links = soup.select(selector)
+    assert links
+    for a in links:
+        element = a.find_parent(id=True)
+        record_id = element["id"].split("-", 1)[1]
+        where = FB.where[(kind, record_id)]
+        assert a["href"] == f"{repo}/edit/main/{where.file}#L{where.line}"
+        lines = (ROOT / where.file).read_text(encoding="utf-8").splitlines()
+        assert lines[where.line - 1] == f"- id: {record_id}"

@@ -1,0 +1,103 @@
+"""Data for reuse: one JSON file with every record, a CSV per kind, and JSON-LD for each page.
+
+Written by the build (see hooks.on_post_build) into the site's `data/` folder, so
+researchers can reuse the fact base without scraping HTML.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from .factbase import FactBase
+from .schema import KINDS, SCHEMA_VERSION, Record
+from .text import human_date
+
+EXPORT_DIR = "data"
+JSON_NAME = "sco-explainer.json"
+
+
+def record_dict(record: Record) -> dict[str, Any]:
+    """A record as plain JSON data, with field names as in the YAML (e.g. `from`)."""
+    return record.model_dump(mode="json", by_alias=True, exclude_defaults=False)
+
+
+def as_json(fb: FactBase, commit: str) -> str:
+    records = {kind: [record_dict(r) for r in getattr(fb, kind).values()] for kind in KINDS}
+    payload = {"schema_version": SCHEMA_VERSION, "commit": commit, "counts": fb.counts(), "records": records}
+    return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def as_csv(fb: FactBase, kind: str) -> str:
+    """One row per record; lists of ids joined with '; ', nested records as JSON."""
+    model = KINDS[kind]
+    columns = [info.alias or name for name, info in model.model_fields.items()]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for record in getattr(fb, kind).values():
+        data = record_dict(record)
+        writer.writerow([_cell(data.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def write_exports(fb: FactBase, site_dir: Path, commit: str) -> list[Path]:
+    folder = site_dir / EXPORT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [folder / JSON_NAME]
+    written[0].write_text(as_json(fb, commit), encoding="utf-8")
+    for kind in KINDS:
+        path = folder / f"{kind}.csv"
+        path.write_text(as_csv(fb, kind), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def json_ld(fb: FactBase, page_url: str, site_url: str, fact_ids: list[str], quote_ids: list[str]) -> str:
+    """schema.org Claim and Quotation objects for what a page shows, as a script element's content."""
+    base = site_url.rstrip("/") + "/" + page_url
+    graph: list[dict[str, Any]] = []
+    for quote_id in quote_ids:
+        quote = fb.quotes[quote_id]
+        source = fb.sources[quote.source]
+        chapter = fb.chapters.get(quote.chapter) if quote.chapter else None
+        work: dict[str, Any] = {
+            "@type": "CreativeWork", "name": source.title, "publisher": source.outlet,
+            "datePublished": source.published, "author": [{"@type": "Person", "name": a} for a in source.authors],
+        }
+        if source.url:
+            work["url"] = source.url
+        item: dict[str, Any] = {
+            "@type": "Quotation", "@id": f"{base}#quote-{quote.id}", "identifier": quote.id, "text": quote.text,
+            "isPartOf": work,
+        }
+        if chapter:
+            item["creator"] = [{"@type": "Person", "name": a} for a in chapter.authors]
+        if quote.speaker:
+            item["spokenByCharacter"] = {"@type": "Person", "name": fb.actors[quote.speaker].name}
+        graph.append(item)
+    for fact_id in fact_ids:
+        fact = fb.facts[fact_id]
+        claim: dict[str, Any] = {
+            "@type": "Claim", "@id": f"{base}#fact-{fact.id}", "identifier": fact.id, "text": fact.claim,
+            "citation": [{"@id": f"{base}#quote-{q}"} for q in fact.cites],
+        }
+        if fact.as_of:
+            claim["temporalCoverage"] = fact.as_of
+            claim["description"] = f"As of {human_date(fact.as_of)}."
+        graph.append(claim)
+    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

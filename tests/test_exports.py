@@ -1,0 +1,79 @@
+"""Data for reuse: JSON Schemas for editors, JSON/CSV exports, and JSON-LD in pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Callable
+
+import jsonschema
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import ROOT
+from macros.factbase import load
+from macros.loader import data_files
+from macros.schema import KINDS
+
+FB = load(ROOT / "data", ROOT)
+FILES = data_files(ROOT / "data")
+
+
+def schema(kind: str) -> dict:
+    return json.loads((ROOT / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("kind,path", FILES, ids=[p.relative_to(ROOT).as_posix() for _, p in FILES])
+def test_json_schema_accepts_every_real_file_and_header_points_to_it(kind: str, path: Path) -> None:
+    """Each data file validates against its JSON Schema (jsonschema, not pydantic) named in its first line."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=")
+    target = (path.parent / first.split("$schema=", 1)[1]).resolve()
+    assert target == (ROOT / "schema" / f"{kind}.schema.json").resolve()
+    jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema(kind))
+
+
+@pytest.mark.parametrize("kind,record", [
+    ("facts", {"id": "x", "claim": "c", "topics": ["overview"], "cites": ["q"], "colour": "red"}),
+    ("quotes", {"id": "x", "source": "s", "text": "t", "speeker": "a"}),
+    ("sources", {"id": "x", "title": "t", "authors": ["a"], "outlet": "o", "kind": "article", "published": "2015",
+                 "licence": "l", "url": "javascript:alert(1)"}),
+])
+def test_json_schema_rejects_unknown_fields_and_bad_values(kind: str, record: dict) -> None:
+    """A record with an unknown field (or a non-http URL) fails the JSON Schema."""
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate([record], schema(kind))
+
+
+def test_json_export_round_trips(site: Path) -> None:
+    """Loading the JSON export reproduces exactly the records read from the YAML."""
+    payload = json.loads((site / "data" / "sco-explainer.json").read_text(encoding="utf-8"))
+    assert payload["schema_version"] and payload["commit"]
+    for kind, model in KINDS.items():
+        exported = {r["id"]: model.model_validate(r) for r in payload["records"][kind]}
+        assert exported == getattr(FB, kind), kind
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_csv_export_has_a_row_per_record(site: Path, kind: str) -> None:
+    """Each kind's CSV has the schema's fields as header and one row per record, ids in order."""
+    rows = list(csv.reader(io.StringIO((site / "data" / f"{kind}.csv").read_text(encoding="utf-8"))))
+    header = [info.alias or name for name, info in KINDS[kind].model_fields.items()]
+    assert rows[0] == header
+    assert [r[0] for r in rows[1:]] == list(getattr(FB, kind))
+
+
+def test_pages_embed_json_ld_for_what_they_show(page: Callable[[str], BeautifulSoup]) -> None:
+    """A page's JSON-LD has a Claim for each fact it shows and a Quotation for each quote it cites."""
+    soup = page("docking")
+    data = json.loads(soup.find("script", type="application/ld+json").string)
+    claims = [n for n in data["@graph"] if n["@type"] == "Claim"]
+    quotations = [n for n in data["@graph"] if n["@type"] == "Quotation"]
+    assert sorted(c["identifier"] for c in claims) == sorted(f["id"][5:] for f in soup.select("article .sco-fact[id]"))
+    assert len(quotations) == len(soup.select("section.sco-sources li"))
+    quote_ids = {q["identifier"] for q in quotations}
+    for claim in claims:
+        assert {c["@id"].rsplit("#quote-", 1)[1] for c in claim["citation"]} <= quote_ids
