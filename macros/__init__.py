@@ -37,7 +37,7 @@ def define_env(env: Any) -> None:
 
     data_dir = Path(env.project_dir) / "data"
     try:
-        fb: FactBase = load(data_dir, Path(env.project_dir))
+        fb: FactBase = load(data_dir, Path(env.project_dir), Path(env.project_dir) / ".cache" / "sco-data")
     except DataError as exc:
         raise PluginError("The data has errors; nothing was built.\n" + exc.report()) from None
     conf = env.conf

@@ -23,7 +23,7 @@ def _print(problems: list[Problem], annotations: bool) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     try:
-        fb = load(args.data, args.root)
+        fb = load(args.data, args.root, args.root / ".cache" / "sco-data")
     except DataError as exc:
         _print(exc.problems, args.annotations)
         print(f"{len(exc.problems)} error{'s' if len(exc.problems) != 1 else ''} in the data.", file=sys.stderr)

@@ -6,10 +6,12 @@ immutable and shared by every macro call of a build.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import ParseCache
 from .errors import DataError, Problem
 from .loader import RawRecord, load_all
 from .schema import (
@@ -95,10 +97,23 @@ def build(parsed: dict[str, list[tuple[Record, RawRecord]]], warnings: list[Prob
     return FactBase(**kinds, where=where, order=order, warnings=warnings)
 
 
-def load(data_dir: Path, root: Path | None = None) -> FactBase:
-    """Load and validate the data; raise DataError listing every problem."""
+def load(data_dir: Path, root: Path | None = None, cache_dir: Path | None = None) -> FactBase:
+    """Load and validate the data; raise DataError listing every problem.
+
+    With `cache_dir`, files whose bytes are unchanged are read from the parse cache.
+    """
     root = root or data_dir.parent
-    raw, problems = load_all(data_dir, root)
+    was_enabled = gc.isenabled()
+    gc.disable()  # loading allocates many long-lived objects; the cyclic GC made it super-linear (3x at 100k records)
+    try:
+        return _load(data_dir, root, cache_dir)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(data_dir: Path, root: Path, cache_dir: Path | None) -> FactBase:
+    raw, problems = load_all(data_dir, root, ParseCache(cache_dir))
     parsed, schema_problems = parse(raw)
     problems += schema_problems
     cross = check(parsed)

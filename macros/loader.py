@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .cache import ParseCache
 from .errors import Problem
 from .schema import KIND_NAMES, KINDS
 
@@ -138,14 +139,27 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
-def load_file(path: Path, kind: str, rel: str) -> tuple[list[RawRecord], list[Problem]]:
+def load_file(path: Path, kind: str, rel: str, cache: ParseCache | None = None) -> tuple[list[RawRecord], list[Problem]]:
     """Read one data file of `kind`; return its records and the problems found."""
-    name = KIND_NAMES[kind]
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         return [], [Problem(rel, 1, message=f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
                             hint="split it into several files in a folder")]
-    text, problems = _decode(path.read_bytes(), rel)
+    raw = path.read_bytes()
+    cache = cache or ParseCache(None)
+    key = cache.key(kind, rel, raw)
+    hit = cache.get(key)
+    if hit is not None:
+        return [RawRecord(kind, rel, data, lines) for data, lines in hit[0]], hit[1]
+    records, problems = parse_bytes(raw, kind, rel)
+    cache.put(key, [(r.data, r.lines) for r in records], problems)
+    return records, problems
+
+
+def parse_bytes(raw: bytes, kind: str, rel: str) -> tuple[list[RawRecord], list[Problem]]:
+    """Parse one file's bytes into records that remember their lines."""
+    name = KIND_NAMES[kind]
+    text, problems = _decode(raw, rel)
     if text is None:
         return [], problems
     try:
@@ -206,13 +220,13 @@ def data_files(data_dir: Path) -> list[tuple[str, Path]]:
     return files
 
 
-def load_all(data_dir: Path, root: Path) -> tuple[list[RawRecord], list[Problem]]:
+def load_all(data_dir: Path, root: Path, cache: ParseCache | None = None) -> tuple[list[RawRecord], list[Problem]]:
     """Read every data file; problems from all files are returned together."""
     records: list[RawRecord] = []
     problems: list[Problem] = []
     for kind, path in data_files(data_dir):
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        recs, probs = load_file(path, kind, rel)
+        recs, probs = load_file(path, kind, rel, cache)
         records.extend(recs)
         problems.extend(probs)
     for stray in sorted(data_dir.glob("*.yml")) + sorted(data_dir.glob("*/*.yml")):
