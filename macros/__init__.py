@@ -6,6 +6,7 @@ a thin closure over one Renderer. Logic lives in the modules beside this one.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -237,3 +238,8 @@ def on_post_page_macros(env: Any) -> None:
         tail.append(definitions)
     if tail:
         env.markdown = env.markdown.rstrip() + "\n\n" + "\n\n".join(tail) + "\n"
+    dump = os.environ.get("SCO_DUMP_MARKDOWN")
+    if dump:  # the benchmark's pre-rendered baseline: each page's Markdown after the macros ran
+        target = Path(dump) / env.page.file.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(env.markdown, encoding="utf-8")

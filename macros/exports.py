@@ -14,7 +14,6 @@ from typing import Any
 
 from .factbase import FactBase
 from .schema import KINDS, SCHEMA_VERSION, Record
-from .text import human_date
 
 EXPORT_DIR = "data"
 JSON_NAME = "sco-explainer.json"
@@ -70,20 +69,22 @@ def json_ld(fb: FactBase, page_url: str, site_url: str, fact_ids: list[str], quo
     """schema.org Claim and Quotation objects for what a page shows, as a script element's content."""
     base = site_url.rstrip("/") + "/" + page_url
     graph: list[dict[str, Any]] = []
+    works: dict[str, dict[str, Any]] = {}
     for quote_id in quote_ids:
         quote = fb.quotes[quote_id]
         source = fb.sources[quote.source]
+        if source.id not in works:  # each source once; quotations point at it
+            work: dict[str, Any] = {
+                "@type": "CreativeWork", "@id": f"#source-{source.id}", "name": source.title,
+                "publisher": source.outlet, "datePublished": source.published,
+                "author": [{"@type": "Person", "name": a} for a in source.authors],
+            }
+            if source.url:
+                work["url"] = source.url
+            works[source.id] = work
         chapter = fb.chapters.get(quote.chapter) if quote.chapter else None
-        work: dict[str, Any] = {
-            "@type": "CreativeWork", "name": source.title, "publisher": source.outlet,
-            "datePublished": source.published, "author": [{"@type": "Person", "name": a} for a in source.authors],
-        }
-        if source.url:
-            work["url"] = source.url
-        item: dict[str, Any] = {
-            "@type": "Quotation", "@id": f"{base}#quote-{quote.id}", "identifier": quote.id, "text": quote.text,
-            "isPartOf": work,
-        }
+        item: dict[str, Any] = {"@type": "Quotation", "@id": f"#quote-{quote.id}", "text": quote.text,
+                                "isPartOf": {"@id": f"#source-{source.id}"}}
         if chapter:
             item["creator"] = [{"@type": "Person", "name": a} for a in chapter.authors]
         if quote.speaker:
@@ -91,13 +92,12 @@ def json_ld(fb: FactBase, page_url: str, site_url: str, fact_ids: list[str], quo
         graph.append(item)
     for fact_id in fact_ids:
         fact = fb.facts[fact_id]
-        claim: dict[str, Any] = {
-            "@type": "Claim", "@id": f"{base}#fact-{fact.id}", "identifier": fact.id, "text": fact.claim,
-            "citation": [{"@id": f"{base}#quote-{q}"} for q in fact.cites],
-        }
+        claim: dict[str, Any] = {"@type": "Claim", "@id": f"#fact-{fact.id}", "text": fact.claim,
+                                 "citation": [{"@id": f"#quote-{q}"} for q in fact.cites]}
         if fact.as_of:
             claim["temporalCoverage"] = fact.as_of
-            claim["description"] = f"As of {human_date(fact.as_of)}."
         graph.append(claim)
-    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, sort_keys=True)
+    graph.extend(works[k] for k in sorted(works))
+    text = json.dumps({"@context": "https://schema.org", "@base": base, "@graph": graph}, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -51,6 +51,7 @@ class Renderer:
         self.links = links
         self.state = state
         self.env = template_env()
+        self._marker = self.env.get_template("cite.html").render  # the hottest fragment: looked up once
         self.abbr = Abbreviations({e.term: e.expansion for e in fb.glossary.values() if e.expansion})
         self._anchors: dict[str, set[str]] = {}
         self._pairs: dict[str, set[frozenset[str]]] = {}
@@ -112,14 +113,9 @@ class Renderer:
     # -- citations -----------------------------------------------------------------------
     def cite(self, quote_id: str, page: Page, citer_anchor: str = "", citer_label: str = "") -> Markup:
         """A footnote marker for a quote, numbered for this page, recorded for backlinks."""
-        quote = self.fb.quotes[quote_id]
         n = self.state.page(page.url).number(quote_id)
         self.state.record(quote_id, Citer(page.url, page.title, citer_anchor, citer_label))
-        tip_id = f"tip-{citer_anchor or 'q'}-{n}"
-        tip_id = self.anchor(page, tip_id) or f"{tip_id}-{len(self._anchors[page.url])}"
-        self._anchors[page.url].add(tip_id)
-        return self.html("cite.html", n=n, tip_id=tip_id, quote_text=plain(quote.text),
-                         attribution=self.attribution(quote))
+        return Markup(self._marker(n=n))
 
     def markers(self, quote_ids: Iterable[str], page: Page, anchor: str = "", label: str = "") -> list[Markup]:
         return [self.cite(q, page, anchor, label) for q in quote_ids]

@@ -72,8 +72,10 @@ def test_pages_embed_json_ld_for_what_they_show(page: Callable[[str], BeautifulS
     data = json.loads(soup.find("script", type="application/ld+json").string)
     claims = [n for n in data["@graph"] if n["@type"] == "Claim"]
     quotations = [n for n in data["@graph"] if n["@type"] == "Quotation"]
-    assert sorted(c["identifier"] for c in claims) == sorted(f["id"][5:] for f in soup.select("article .sco-fact[id]"))
+    assert sorted(c["@id"] for c in claims) == sorted("#" + f["id"] for f in soup.select("article .sco-fact[id]"))
     assert len(quotations) == len(soup.select("section.sco-sources li"))
-    quote_ids = {q["identifier"] for q in quotations}
+    quote_ids = {q["@id"] for q in quotations}
+    works = {n["@id"] for n in data["@graph"] if n["@type"] == "CreativeWork"}
     for claim in claims:
-        assert {c["@id"].rsplit("#quote-", 1)[1] for c in claim["citation"]} <= quote_ids
+        assert {c["@id"] for c in claim["citation"]} <= quote_ids
+    assert {q["isPartOf"]["@id"] for q in quotations} == works
