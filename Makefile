@@ -43,7 +43,8 @@ offline: $(STAMP)
 	$(BIN)/python -m macros.sitebuild offline site-offline
 
 check: $(STAMP)
-	$(BIN)/python -m macros check
+	$(BIN)/python -m macros check --cited
+	$(BIN)/yamllint --strict data templates
 
 verify-quotes: $(STAMP)
 	$(BIN)/python -m macros verify-quotes $(SNAPSHOTS)

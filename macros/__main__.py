@@ -28,10 +28,34 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print(exc.problems, args.annotations)
         print(f"{len(exc.problems)} error{'s' if len(exc.problems) != 1 else ''} in the data.", file=sys.stderr)
         return 1
-    _print(fb.warnings, args.annotations)
+    warnings = list(fb.warnings)
+    if args.cited:
+        warnings += uncited_quotes(fb, args.root)
+    _print(warnings, args.annotations)
     if args.verbose:
         print(", ".join(f"{n} {k}" for k, n in fb.counts().items()))
     return 0
+
+
+def uncited_quotes(fb, root: Path) -> list[Problem]:  # type: ignore[no-untyped-def]
+    """Warnings for quotes that no page cites, found by building the site into a temporary folder."""
+    import logging
+    import os
+    import tempfile
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from . import citations
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    with tempfile.TemporaryDirectory() as tmp:
+        build(load_config(str(root / "mkdocs.yml"), site_dir=tmp, strict=True))
+    cited = {q for q, citers in citations.CURRENT.cited_on.items() if citers}
+    return [Problem(fb.where[("quotes", q)].file, fb.where[("quotes", q)].line, "quote", q, "",
+                    "no page cites this quote", "cite it from a fact shown on a page, or remove it", "warning")
+            for q in fb.quotes if q not in cited]
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -64,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--data", type=Path, default=ROOT / "data")
     check.add_argument("--annotations", action="store_true", help="print GitHub Actions ::error lines")
     check.add_argument("-v", "--verbose", action="store_true", help="print record counts")
+    check.add_argument("--cited", action="store_true", help="also build the site and warn about quotes no page cites")
     check.set_defaults(func=cmd_check)
     ver = sub.add_parser("verify-quotes", help="check quotes against source snapshots")
     ver.add_argument("snapshots", type=Path)

@@ -65,3 +65,22 @@ def test_annotation_mode_prints_workflow_commands(broken_project: Path) -> None:
         "::error file=data/facts/zz-broken.yaml,line=8::fact zz-bad: cites[0]: unknown quote id 'no-such-quote' "
         "(no quotes record has this id: check the spelling or add it to data/quotes)"
     ]
+
+
+def test_check_warns_about_quotes_no_page_cites(broken_project: Path) -> None:
+    """`check --cited` builds the site and lists, as warnings, quotes that no page cites; it still exits 0."""
+    (broken_project / "data/facts/zz-broken.yaml").unlink(missing_ok=True)
+    (broken_project / "data/quotes/zz-uncited.yaml").write_text(
+        "- id: zz-uncited\n  source: seiwert-2021\n  text: A quote nobody cites.\n", encoding="utf-8")
+    result = check(broken_project, "--cited")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "data/quotes/zz-uncited.yaml:1: warning: quote zz-uncited: no page cites this quote "
+        "(cite it from a fact shown on a page, or remove it)"
+    ]
+
+
+def test_real_data_has_no_uncited_quotes() -> None:
+    """Every real quote is cited on some page, so `make check` prints nothing."""
+    result = check(ROOT, "--cited")
+    assert (result.returncode, result.stdout) == (0, "")
