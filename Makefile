@@ -58,7 +58,7 @@ test: $(STAMP) browser
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
-screenshots: $(STAMP) browser
+screenshots: build browser
 	$(BIN)/python -m tests.screenshots screenshots
 
 lock:
