@@ -233,7 +233,7 @@ def on_post_page_macros(env: Any) -> None:
         site_url = env.conf.get("site_url") or ""
         tail.append('<script type="application/ld+json">'
                     + json_ld(renderer.fb, page.url, site_url, shown.facts, shown.order) + "</script>")
-    definitions = renderer.abbr.markdown_definitions()
+    definitions = renderer.abbr.markdown_definitions(env.markdown)
     if definitions:
         tail.append(definitions)
     if tail:

@@ -23,28 +23,61 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.&][A-Za-z0-9]+)*")
+
+
+class _TermIndex:
+    """Finds whole-word occurrences of many terms in one linear scan (a regex alternation of
+    thousands of terms is tried at every position; this looks terms up by their first token)."""
+
+    def __init__(self, terms: list[str]) -> None:
+        self.by_first: dict[str, list[str]] = {}
+        for term in sorted(terms, key=len, reverse=True):
+            first = _TOKEN.match(term)
+            if first and first.start() == 0:
+                self.by_first.setdefault(first.group(0), []).append(term)
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        """(position, term) of each non-overlapping whole-word occurrence, left to right."""
+        found: list[tuple[int, str]] = []
+        end = 0
+        for match in _TOKEN.finditer(text):
+            start = match.start()
+            if start < end or (start and (text[start - 1].isalnum() or text[start - 1] in "_&#;-")):
+                continue
+            for term in self.by_first.get(match.group(0), ()):
+                stop = start + len(term)
+                if text.startswith(term, start) and not (stop < len(text) and (text[stop].isalnum() or text[stop] in "_-")):
+                    found.append((start, term))
+                    end = stop
+                    break
+        return found
+
+
 class Abbreviations:
-    """Wraps known abbreviations in <abbr title=...> inside escaped text."""
+    """Wraps known abbreviations in <abbr title=...> inside escaped text, and defines them for page prose."""
 
     def __init__(self, terms: dict[str, str]) -> None:
         self.terms = dict(sorted(terms.items()))
-        if self.terms:
-            alternatives = "|".join(re.escape(escape(t)) for t in sorted(self.terms, key=len, reverse=True))
-            self.pattern: re.Pattern[str] | None = re.compile(rf"(?<![\w&#;-])({alternatives})(?![\w-])")
-        else:
-            self.pattern = None
         self._titles = {escape(t): escape(e) for t, e in self.terms.items()}
+        self._escaped = _TermIndex(list(self._titles))
+        self._raw = _TermIndex(list(self.terms))
 
     def apply(self, escaped: str) -> str:
-        if self.pattern is None:
-            return escaped
-        return self.pattern.sub(lambda m: f'<abbr title="{self._titles[m.group(1)]}">{m.group(1)}</abbr>', escaped)
+        out, last = [], 0
+        for start, term in self._escaped.find(escaped):
+            out.append(escaped[last:start])
+            out.append(f'<abbr title="{self._titles[term]}">{term}</abbr>')
+            last = start + len(term)
+        out.append(escaped[last:])
+        return "".join(out)
 
-    def markdown_definitions(self) -> str:
-        """`*[SCO]: ...` lines for Python-Markdown's abbr extension (page prose)."""
+    def markdown_definitions(self, text: str | None = None) -> str:
+        """`*[SCO]: ...` lines for Python-Markdown's abbr extension: the terms `text` uses (all if None)."""
         def clean(s: str) -> str:
             return re.sub(r"[\[\]\n\r{}<>]", " ", s).strip()
-        return "\n".join(f"*[{clean(t)}]: {clean(e)}" for t, e in self.terms.items())
+        used = self.terms if text is None else sorted({term for _, term in self._raw.find(text)})
+        return "\n".join(f"*[{clean(t)}]: {clean(self.terms[t])}" for t in used)
 
 
 NO_ABBREVIATIONS = Abbreviations({})

@@ -83,6 +83,7 @@ class _Checker:
         self.parsed = parsed
         self.problems: list[Problem] = []
         self.ids: dict[str, dict[str, RawRecord]] = defaultdict(dict)
+        self.records: dict[str, dict[str, Any]] = defaultdict(dict)
 
     def add(self, raw: RawRecord, path: tuple[Any, ...], message: str, hint: str = "", severity: str = "error") -> None:
         self.problems.append(Problem(raw.file, raw.line_of(path), KIND_NAMES[raw.kind], raw.id,
@@ -97,9 +98,15 @@ class _Checker:
                              "ids must be unique within a record kind")
                 else:
                     self.ids[kind][rec.id] = raw
+                    self.records[kind][rec.id] = rec
         for source, raw in self.items("sources"):
-            for i, chapter in enumerate(source.chapters):
-                self.ids["chapters"].setdefault(chapter.id, raw)
+            for chapter in source.chapters:
+                first = self.ids["chapters"].get(chapter.id)
+                if first is not None:
+                    self.add(raw, ("chapters",), f"duplicate chapter id {chapter.id!r} (also at {first.file}:{first.line})",
+                             "chapter ids must be unique across sources")
+                else:
+                    self.ids["chapters"][chapter.id] = raw
 
     def items(self, kind: str) -> list[tuple[Any, RawRecord]]:
         return self.parsed[kind]
@@ -113,8 +120,7 @@ class _Checker:
             self.add(raw, path, f"unknown {KIND_NAMES.get(kind, kind.rstrip('s'))} id {value!r}",
                      f"no {kind} record has this id: check the spelling or add it to data/{kind}")
         elif accept is not None:
-            obj = next(r for r, w in self.parsed[kind] if w is target and r.id == value)
-            if not accept(obj):
+            if not accept(self.records[kind][value]):
                 self.add(raw, path, f"{value!r} is not {what}", "")
 
     def refs(self, raw: RawRecord, field: str, values: list[str], kind: str, **kw: Any) -> None:
@@ -156,7 +162,6 @@ class _Checker:
         for position, raw in self.items("positions"):
             for i, stance in enumerate(position.stances):
                 self.ref(raw, ("stances", i, "actor"), stance.actor, "actors")
-                self.refs(raw, "cites", [], "quotes")
                 for j, cite in enumerate(stance.cites):
                     self.ref(raw, ("stances", i, "cites", j), cite, "quotes")
             self.refs(raw, "outcome_cites", position.outcome_cites, "quotes")
@@ -166,8 +171,6 @@ class _Checker:
             self.ref(raw, ("state",), membership.state, "actors",
                      accept=lambda a: a.kind == "state", what="an actor of kind state")
             self._intervals(membership, raw)
-        for actor, raw in self.items("actors"):
-            pass
         return self.problems
 
     def _dates_ordered(self, raw: RawRecord, date: str | None, as_of: str | None) -> None:
