@@ -23,7 +23,7 @@ help:
 	@echo "make screenshots    theme page screenshots, light and dark, phone and desktop"
 
 $(STAMP): requirements.txt
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
