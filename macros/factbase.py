@@ -91,6 +91,7 @@ def cites_of(record: Record) -> list[str]:
 
 
 def build(parsed: dict[str, list[tuple[Record, RawRecord]]], warnings: list[Problem]) -> FactBase:
+    parsed = {k: v for k, v in parsed.items() if k != "invalid"}
     kinds = {kind: {rec.id: rec for rec, _ in sorted(items, key=lambda p: p[0].id)} for kind, items in parsed.items()}
     where = {(kind, rec.id): Located(raw.file, raw.line) for kind, items in parsed.items() for rec, raw in items}
     order = {(kind, rec.id): i for kind, items in parsed.items() for i, (rec, _) in enumerate(items)}

@@ -57,15 +57,28 @@ def _message(err: dict[str, Any]) -> tuple[str, str]:
     return msg, _HINTS.get(kind, "")
 
 
+#: Top-level reference fields checked even on a record that fails the schema, so that one run reports them too.
+RAW_REFS: dict[str, dict[str, str]] = {
+    "quotes": {"source": "sources", "speaker": "actors"},
+    "facts": {"cites": "quotes", "actors": "actors", "disagrees_with": "facts"},
+    "events": {"cites": "quotes", "actors": "actors"},
+    "figures": {"cites": "quotes", "actors": "actors"},
+    "glossary": {"cites": "quotes", "see": "glossary", "actor": "actors"},
+    "membership": {"state": "actors"},
+}
+
+
 def parse(raw: Iterable[RawRecord]) -> tuple[dict[str, list[tuple[Record, RawRecord]]], list[Problem]]:
-    """Validate each raw record against its model."""
+    """Validate each raw record against its model; records that fail are kept in `parsed["invalid"]`."""
     parsed: dict[str, list[tuple[Record, RawRecord]]] = {kind: [] for kind in KINDS}
+    parsed["invalid"] = []
     problems: list[Problem] = []
     for rec in raw:
         model = KINDS[rec.kind]
         try:
             parsed[rec.kind].append((model.model_validate(rec.data), rec))
         except ValidationError as exc:
+            parsed["invalid"].append((None, rec))  # type: ignore[arg-type]
             for err in exc.errors():
                 loc = tuple(err["loc"])
                 if loc and loc[-1] == "from_":
@@ -91,6 +104,8 @@ class _Checker:
 
     def unique_ids(self) -> None:
         for kind, items in self.parsed.items():
+            if kind == "invalid":
+                continue
             for rec, raw in items:
                 first = self.ids[kind].get(rec.id)
                 if first is not None:
@@ -99,6 +114,9 @@ class _Checker:
                 else:
                     self.ids[kind][rec.id] = raw
                     self.records[kind][rec.id] = rec
+        for _, raw in self.parsed["invalid"]:  # known ids, so references to them do not cascade
+            if raw.id:
+                self.ids[raw.kind].setdefault(raw.id, raw)
         for source, raw in self.items("sources"):
             for chapter in source.chapters:
                 first = self.ids["chapters"].get(chapter.id)
@@ -119,7 +137,7 @@ class _Checker:
         if target is None:
             self.add(raw, path, f"unknown {KIND_NAMES.get(kind, kind.rstrip('s'))} id {value!r}",
                      f"no {kind} record has this id: check the spelling or add it to data/{kind}")
-        elif accept is not None:
+        elif accept is not None and value in self.records[kind]:
             if not accept(self.records[kind][value]):
                 self.add(raw, path, f"{value!r} is not {what}", "")
 
@@ -171,7 +189,18 @@ class _Checker:
             self.ref(raw, ("state",), membership.state, "actors",
                      accept=lambda a: a.kind == "state", what="an actor of kind state")
             self._intervals(membership, raw)
+        for _, raw in self.parsed["invalid"]:
+            self._raw_refs(raw)
         return self.problems
+
+    def _raw_refs(self, raw: RawRecord) -> None:
+        """References of a record that failed the schema, where they are plain ids."""
+        for field, kind in RAW_REFS.get(raw.kind, {}).items():
+            value = raw.data.get(field)
+            if isinstance(value, str):
+                self.ref(raw, (field,), value, kind)
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                self.refs(raw, field, value, kind)
 
     def _dates_ordered(self, raw: RawRecord, date: str | None, as_of: str | None) -> None:
         if date and as_of and as_of[: len(date)] < date[: len(as_of)]:

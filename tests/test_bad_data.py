@@ -274,3 +274,18 @@ def test_all_errors_are_reported_at_once(data: Path) -> None:
 def test_minimal_data_is_valid(data: Path) -> None:
     """The fixture the cases start from has no problems of its own."""
     assert problems(data) == []
+
+
+def test_a_record_failing_the_schema_still_has_its_references_checked(data: Path) -> None:
+    """One run reports both the unknown field and the dangling cite of the same record."""
+    write(data, {"facts/bad.yaml": "- id: f-x\n  claim: x\n  topics: [overview]\n  cites: [q-gone]\n  sauce: 1\n"})
+    assert [p.split(": ", 1)[0] + ": " + p.split(": ")[2] for p in problems(data)] == [
+        "data/facts/bad.yaml:4: cites[0]", "data/facts/bad.yaml:5: sauce"]
+
+
+def test_references_to_an_invalid_record_do_not_cascade(data: Path) -> None:
+    """A fact citing a quote that fails the schema reports the quote's error only, not an unknown id."""
+    write(data, {"quotes/bad.yaml": "- id: q-bad\n  source: src-a\n  text: words\n  colour: red\n",
+                 "facts/ok.yaml": "- id: f-x\n  claim: x\n  topics: [overview]\n  cites: [q-bad]\n"})
+    assert problems(data) == ["data/quotes/bad.yaml:4: quote q-bad: colour: unknown field (unknown field: check its "
+                              "spelling against the template in CONTRIBUTING.md)"]
