@@ -24,10 +24,21 @@ def record_dict(record: Record) -> dict[str, Any]:
     return record.model_dump(mode="json", by_alias=True, exclude_defaults=False)
 
 
-def as_json(fb: FactBase, commit: str) -> str:
-    records = {kind: [record_dict(r) for r in getattr(fb, kind).values()] for kind in KINDS}
-    payload = {"schema_version": SCHEMA_VERSION, "commit": commit, "counts": fb.counts(), "records": records}
-    return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+def dumps(fb: FactBase) -> dict[str, list[dict[str, Any]]]:
+    """Every record as plain data, by kind (computed once for all exports)."""
+    return {kind: [record_dict(r) for r in getattr(fb, kind).values()] for kind in KINDS}
+
+
+def as_json(fb: FactBase, commit: str, records: dict[str, list[dict[str, Any]]] | None = None) -> str:
+    payload = {"schema_version": SCHEMA_VERSION, "commit": commit, "counts": fb.counts(),
+               "records": records if records is not None else dumps(fb)}
+    # one record per line: readable diffs, and compact separators keep json's fast C encoder
+    head = json.dumps({k: v for k, v in payload.items() if k != "records"}, ensure_ascii=False)[:-1]
+    parts = []
+    for kind, rows in payload["records"].items():
+        body = ",\n".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows)
+        parts.append(f'"{kind}":[\n{body}\n]')
+    return head + ', "records": {' + ",\n".join(parts) + "}}\n"
 
 
 def _cell(value: Any) -> str:
@@ -40,15 +51,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def as_csv(fb: FactBase, kind: str) -> str:
+def as_csv(fb: FactBase, kind: str, rows: list[dict[str, Any]] | None = None) -> str:
     """One row per record; lists of ids joined with '; ', nested records as JSON."""
     model = KINDS[kind]
     columns = [info.alias or name for name, info in model.model_fields.items()]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    for record in getattr(fb, kind).values():
-        data = record_dict(record)
+    for data in rows if rows is not None else (record_dict(r) for r in getattr(fb, kind).values()):
         writer.writerow([_cell(data.get(c)) for c in columns])
     return out.getvalue()
 
@@ -56,11 +66,12 @@ def as_csv(fb: FactBase, kind: str) -> str:
 def write_exports(fb: FactBase, site_dir: Path, commit: str) -> list[Path]:
     folder = site_dir / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    records = dumps(fb)
     written = [folder / JSON_NAME]
-    written[0].write_text(as_json(fb, commit), encoding="utf-8")
+    written[0].write_text(as_json(fb, commit, records), encoding="utf-8")
     for kind in KINDS:
         path = folder / f"{kind}.csv"
-        path.write_text(as_csv(fb, kind), encoding="utf-8")
+        path.write_text(as_csv(fb, kind, records[kind]), encoding="utf-8")
         written.append(path)
     return written
 
