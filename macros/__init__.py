@@ -18,6 +18,7 @@ from .factbase import FactBase, load
 from .links import SiteLinks
 from .render import Page, Renderer
 from .schema import TOPICS
+from .text import human_date
 from .charts import Charts
 from .views import Views
 
@@ -116,13 +117,11 @@ def define_env(env: Any) -> None:
     @macro
     def member_count(year: int | None = None) -> int:
         """How many member states the data records for a year (default: the newest source's year)."""
-        return views.member_count(year or int(fb.newest_source().published[:4]))
+        return views.member_count(year or fb.newest_year())
 
     @macro
     def newest_source_date() -> str:
         """The newest source's publication date in words: the site's "as of" date."""
-        from .text import human_date
-
         return human_date(fb.newest_source().published)
 
     @macro
@@ -163,8 +162,6 @@ def define_env(env: Any) -> None:
     @macro
     def sources_index() -> Markup:
         """A table of every source: title, authors, outlet, date at its precision, licence, quote count."""
-        from .text import human_date
-
         page = _current(env)
         rows = [{
             "href": links.link(f"sources/{s.id}.md", page.url), "title": s.title, "authors": ", ".join(s.authors),
@@ -197,8 +194,6 @@ def define_env(env: Any) -> None:
     @macro
     def source_date(id: str) -> str:
         """A source's publication date in words, at its precision."""
-        from .text import human_date
-
         return human_date(fb.sources[id].published)
 
     @macro

@@ -73,6 +73,10 @@ class FactBase:
         ids = {self.quotes[c].source for c in cites_of(record) if c in self.quotes}
         return [self.sources[i] for i in sorted(ids)]
 
+    def newest_year(self) -> int:
+        """The year of the newest source: the default "as of" year of membership views."""
+        return int(self.newest_source().published[:4])
+
     def newest_source(self) -> Source:
         return max(self.sources.values(), key=lambda s: (s.published, s.id))
 

@@ -146,13 +146,13 @@ class Renderer:
         cite_anchor = anchor or f"fact-{fact.id}"
         disagreements = [self._disagreement(fact, self.fb.facts[i], page, cite_anchor, label)
                          for i in sorted(self.fb.disagreeing.get(fact.id, ()))]
-        where = self.fb.where.get(("facts", fact.id))
+        where = self.fb.where.get(("facts", fact.id))  # also shown in the edit link's label
         return self.html(
             "fact.html", tag=tag, anchor=anchor, fact_id=fact.id,
             claim=inline(fact.claim, self.abbr),
             markers=self.markers(fact.cites, page, cite_anchor, label),
             as_of=human_date(fact.as_of) if fact.as_of else None,
-            edit_url=self.links.edit_url(where.file, where.line) if where else None,
+            edit_url=self.edit_url("facts", fact.id),
             location=f"{where.file}:{where.line}" if where else "",
             disagreements=disagreements,
         )

@@ -53,26 +53,25 @@ def build_site(mode: str, out: Path, config_file: Path = ROOT / "mkdocs.yml") ->
     return 0
 
 
-def commit_time() -> str:
-    """The HEAD commit's time (seconds), so two builds of one commit carry the same dates."""
+def _git(args: list[str], default: str) -> str:
+    """One line of git output about HEAD, or `default` outside a checkout."""
     import subprocess
 
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True)
-        return out.stdout.strip() or "0"
+        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+        return out.stdout.strip() or default
     except (OSError, subprocess.CalledProcessError):
-        return "0"
+        return default
+
+
+def commit_time() -> str:
+    """The HEAD commit's time (seconds), so two builds of one commit carry the same dates."""
+    return _git(["log", "-1", "--format=%ct"], "0")
 
 
 def commit_id() -> str:
     """The HEAD commit id, or 'unknown' outside a git checkout."""
-    import subprocess
-
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+    return _git(["rev-parse", "HEAD"], "unknown")
 
 
 def write_zip(folder: Path, target: Path) -> None:

@@ -123,7 +123,7 @@ class Views:
     def membership_years(self) -> list[int]:
         starts = [s.from_ for m in self.fb.membership.values() for s in m.statuses]
         ends = [s.to for m in self.fb.membership.values() for s in m.statuses if s.to]
-        last = max(starts + ends + [int(self.fb.newest_source().published[:4])])
+        last = max(starts + ends + [self.fb.newest_year()])
         return list(range(min(starts), last + 1)) if starts else []
 
     def members_by_year(self, page: Page) -> Markup:
@@ -138,7 +138,7 @@ class Views:
 
     def members_as_of(self, page: Page, year: int | None = None) -> Markup:
         """The member list in a year (default: the newest source's year), as inline text."""
-        year = year or int(self.fb.newest_source().published[:4])
+        year = year or self.fb.newest_year()
         names = self.status_in(year).get("member", [])
         return Markup(f'<span class="sco-members">{plain(", ".join(names))}</span>')
 
@@ -229,10 +229,9 @@ class Views:
 
     def _source_quote(self, q, s) -> dict[str, object]:  # type: ignore[no-untyped-def]
         speaker = self.fb.actors[q.speaker] if q.speaker else None
-        where = self.fb.where.get(("quotes", q.id))
         return {
             "id": q.id, "text": plain(q.text, self.r.abbr), "section": q.section,
             "speaker": speaker.name if speaker else None, "speaker_role": speaker.role if speaker else None,
             "note": q.note, "fragment": text_fragment(s.url, q.text) if s.url else None,
-            "edit_url": self.r.links.edit_url(where.file, where.line) if where else None,
+            "edit_url": self.r.edit_url("quotes", q.id),
         }
