@@ -25,6 +25,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
+import yaml
 from bs4 import BeautifulSoup
 
 from bench.synth import write_synthetic
@@ -35,7 +36,26 @@ OUT = ROOT / "bench"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10,100").split(",")]
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
-THEME_PAGES = ["russia-china", "docking", "rats", "enlargement", "economy"]
+
+
+def theme_pages() -> list[str]:
+    """The URL paths of the pages under the nav's "Themes" section, in nav order."""
+    class _Loader(yaml.SafeLoader):
+        pass
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV and friends
+    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)["nav"]
+    themes = next(entry["Themes"] for entry in nav if isinstance(entry, dict) and "Themes" in entry)
+    paths: list[str] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                walk(value)
+            else:
+                paths.append(value.removesuffix(".md").removesuffix("index").rstrip("/"))
+    walk(themes)
+    return paths
 
 
 def median_of(fn: Callable[[], float], runs: int = RUNS) -> dict[str, Any]:
@@ -251,7 +271,7 @@ def bench_weight(base: Path) -> dict[str, Any]:
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(default / "site")], cwd=default, env=ENV,
                    check=True)
     baseline = page_weight(default / "site", default / "site" / "index.html")
-    pages = {name: page_weight(site, site / name / "index.html") for name in THEME_PAGES}
+    pages = {name: page_weight(site, site / name / "index.html") for name in theme_pages()}
     for w in pages.values():
         w["extra_gzip_vs_default"] = w["total_gzip"] - baseline["total_gzip"]
         w["extra_framework_gzip"] = (w["css"]["gzip"] + w["js"]["gzip"]) - (baseline["css"]["gzip"] + baseline["js"]["gzip"])

@@ -16,7 +16,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["", "russia-china/", "docking/", "rats/", "enlargement/", "economy/", "timeline/"]
+PAGES = ["", "russia-china/", "russia-china/money-and-arms/", "russia-china/the-west/", "russia-china/alliance/",
+         "russia-china/balance/", "docking/", "rats/", "rats/exercises/", "rats/threats/", "enlargement/",
+         "enlargement/what-changed/", "economy/", "economy/banks-and-sanctions/", "timeline/"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
 
@@ -44,7 +46,7 @@ def main(out: Path) -> int:
                 page = context.new_page()
                 for path in PAGES:
                     page.goto(base + path, wait_until="networkidle")
-                    name = (path.strip("/") or "home") + f"-{scheme}-{width}.png"
+                    name = (path.strip("/").replace("/", "-") or "home") + f"-{scheme}-{width}.png"
                     page.screenshot(path=str(out / name), full_page=False)
                     print(out / name)
                 context.close()

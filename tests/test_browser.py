@@ -119,7 +119,10 @@ def watch(page: Page, target: Site) -> Page:
 
 
 def theme_path(target: Site, name: str) -> str:
-    return f"{name}.html" if target.base.startswith("file:") else f"{name}/"
+    """A theme page's path; a page that heads a nav section (russia-china/) is its folder's index."""
+    if not target.base.startswith("file:"):
+        return f"{name}/"
+    return f"{name}.html" if f"{name}.html" in target.pages else f"{name}/index.html"
 
 
 def test_every_page_loads_clean_accessible_and_fits(browser: Browser, target: Site) -> None:
@@ -158,7 +161,8 @@ def test_search_finds_and_opens_the_right_page(browser: Browser, target: Site, t
     page.keyboard.type(term)
     page.locator("li.md-search-result__item > a").first.wait_for(state="visible", timeout=15000)
     hrefs = page.locator("li.md-search-result__item > a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    wanted = [h for h in hrefs if urlparse(h).path.rstrip("/").endswith((page_name, page_name + ".html"))]
+    wanted = [h for h in hrefs
+              if urlparse(h).path.rstrip("/").endswith((page_name, page_name + ".html", page_name + "/index.html"))]
     assert wanted, f"no result for the {page_name} page among {hrefs}"
     page.locator(f"li.md-search-result__item > a[href='{wanted[0]}']").click()
     page.wait_for_load_state()

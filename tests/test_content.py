@@ -12,7 +12,11 @@ from conftest import ROOT
 from macros.factbase import load
 
 FB = load(ROOT / "data", ROOT)
-THEMES = ["russia-china", "docking", "rats", "enlargement", "economy"]
+THEMES = [
+    "russia-china", "russia-china/money-and-arms", "russia-china/the-west", "russia-china/alliance",
+    "russia-china/balance", "docking", "rats", "rats/exercises", "rats/threats", "enlargement",
+    "enlargement/what-changed", "economy", "economy/banks-and-sanctions",
+]
 
 
 @pytest.mark.parametrize("kind,floor", [("quotes", 100), ("facts", 90), ("events", 35), ("positions", 12)])
