@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Macro names and one-line docs; the docs page and a test keep these in sync.
 MACROS: dict[str, str] = {}
 
+#: The renderer of the build in progress, by plugin instance (`serve` rebuilds replace it).
+_RENDERERS: dict[int, Renderer] = {}
+
 
 def _current(env: Any) -> Page:
     page = env.page
@@ -38,8 +41,9 @@ def define_env(env: Any) -> None:
     from mkdocs.exceptions import PluginError
 
     data_dir = Path(env.project_dir) / "data"
+    cache = Path(env.project_dir) / ".cache"
     try:
-        fb: FactBase = load(data_dir, Path(env.project_dir), Path(env.project_dir) / ".cache" / "sco-data")
+        fb: FactBase = load(data_dir, Path(env.project_dir), cache / "sco-data")
     except DataError as exc:
         raise PluginError("The data has errors; nothing was built.\n" + exc.report()) from None
     conf = env.conf
@@ -50,11 +54,13 @@ def define_env(env: Any) -> None:
     )
     state = citations.new_build()
     state.factbase = fb
-    renderer = Renderer(fb, links, state)
+    renderer = Renderer(fb, links, state, cache / "sco-templates")
     views = Views(renderer)
     charts = Charts(renderer, views)
-    env.variables["factbase"] = fb
-    env.variables["sco_renderer"] = renderer
+    # Kept off env.variables: mkdocs-macros serialises every variable to JSON for its debug log
+    # on each build, which for a large fact base cost seconds.
+    _RENDERERS.clear()  # one build at a time; a `serve` rebuild drops the previous fact base
+    _RENDERERS[id(env)] = renderer
 
     def macro(fn: Any) -> Any:
         MACROS[fn.__name__] = (fn.__doc__ or "").strip()
@@ -209,25 +215,25 @@ def define_env(env: Any) -> None:
 
 def on_pre_page_macros(env: Any) -> None:
     """Start a page afresh (matters in `serve`, where pages are rendered again)."""
-    renderer: Renderer = env.variables["sco_renderer"]
+    renderer = _RENDERERS[id(env)]
     renderer.start_page(_current(env))
 
 
 def on_post_page_macros(env: Any) -> None:
     """Append the page's Sources list and the glossary's abbreviation definitions."""
-    renderer: Renderer = env.variables["sco_renderer"]
+    renderer = _RENDERERS[id(env)]
     page = _current(env)
     sources = renderer.sources_list(page)
     tail = []
     if sources:
         tail.append(str(sources))
     shown = renderer.state.page(page.url)
-    if shown.facts or shown.order:
-        from .exports import json_ld
+    if shown.order:
+        from .exports import page_json_ld
 
         site_url = env.conf.get("site_url") or ""
         tail.append('<script type="application/ld+json">'
-                    + json_ld(renderer.fb, page.url, site_url, shown.facts, shown.order) + "</script>")
+                    + page_json_ld(renderer.fb, page.url, page.title, site_url, shown.order) + "</script>")
     definitions = renderer.abbr.markdown_definitions(env.markdown)
     if definitions:
         tail.append(definitions)

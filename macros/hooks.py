@@ -31,12 +31,22 @@ def on_config(config: Any) -> Any:
 
 
 def on_post_build(config: Any) -> None:
-    """Write the data exports (JSON, CSV per kind) into the site's data/ folder."""
+    """Write the data exports (JSON, JSON-LD, CSV per kind) into the site's data/ folder."""
     from macros.exports import write_exports
+    from macros.links import SiteLinks, source_page_src
     from macros.sitebuild import commit_id
 
-    if citations.CURRENT.factbase is not None:
-        write_exports(citations.CURRENT.factbase, Path(config["site_dir"]), commit_id())
+    state = citations.CURRENT
+    fb = state.factbase
+    if fb is None:
+        return
+    links = SiteLinks(use_directory_urls=config["use_directory_urls"])
+    shown_on: dict[str, list[str]] = {}
+    for url, page in state.pages.items():
+        for fact_id in page.facts:
+            shown_on.setdefault(fact_id, []).append(url)
+    quote_pages = {q.id: links.url_of(source_page_src(q.source)) for q in fb.quotes.values()}
+    write_exports(fb, Path(config["site_dir"]), commit_id(), config.get("site_url") or "", shown_on, quote_pages)
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

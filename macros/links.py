@@ -6,6 +6,11 @@ import posixpath
 from dataclasses import dataclass
 
 
+def source_page_src(source_id: str) -> str:
+    """The docs path of a source's page, where its quotes are shown in context."""
+    return f"sources/{source_id}.md"
+
+
 @dataclass(frozen=True)
 class SiteLinks:
     """Turns a docs path (`sources/weitz-2014.md`) into a URL relative to the current page."""

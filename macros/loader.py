@@ -8,7 +8,8 @@ duplicate keys, object tags and aliases, and record the line of every key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+
 from pathlib import Path
 from typing import Any
 
@@ -38,20 +39,46 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
 }
 _constructor = yaml.constructor.SafeConstructor()
+#: How each plain scalar tag becomes a value (None: the text itself). Strings and dates (which
+#: stay strings; the schema checks them) skip the constructor's generic dispatch: most values are strings.
+_SCALARS: dict[str, Any] = {
+    "tag:yaml.org,2002:str": None,
+    "tag:yaml.org,2002:timestamp": None,
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
+}
 
 
-@dataclass
 class RawRecord:
-    """One record as read: its values, its file, and the line of each field path."""
+    """One record as read: its values, its file, its line, and the line of each field path.
 
-    kind: str
-    file: str
-    data: Any
-    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    Records read back from the parse cache keep their field lines packed (a JSON string of
+    `[[*path, line], ...]`) until an error message needs one: a valid record never does.
+    """
+
+    __slots__ = ("kind", "file", "data", "line", "_lines", "_packed")
+
+    def __init__(self, kind: str, file: str, data: Any, lines: dict[tuple[Any, ...], int] | None = None, *,
+                 line: int | None = None, packed: str | None = None) -> None:
+        self.kind, self.file, self.data = kind, file, data
+        self._lines = lines
+        self._packed = packed
+        self.line = line if line is not None else (lines or {}).get((), 1)
 
     @property
-    def line(self) -> int:
-        return self.lines.get((), 1)
+    def lines(self) -> dict[tuple[Any, ...], int]:
+        if self._lines is None:
+            self._lines = {tuple(p[:-1]): p[-1] for p in json.loads(self._packed or "[]")}
+        return self._lines
+
+    def packed_lines(self) -> str:
+        """The field lines in the cache's form."""
+        if self._packed is None:
+            self._packed = json.dumps([[*path, line] for path, line in self.lines.items()], ensure_ascii=False,
+                                      separators=(",", ":"))
+        return self._packed
 
     @property
     def id(self) -> str:
@@ -98,9 +125,8 @@ class _Builder:
                 "data files hold plain strings, numbers, lists and mappings only",
             )
         if isinstance(node, ScalarNode):
-            if node.tag == "tag:yaml.org,2002:timestamp":
-                return node.value  # dates stay strings; the schema checks them
-            return _constructor.construct_object(node, deep=True)
+            construct = _SCALARS[node.tag]
+            return node.value if construct is None else construct(node)
         if isinstance(node, SequenceNode):
             return [self.build(item, lines, path + (i,)) for i, item in enumerate(node.value)]
         assert isinstance(node, MappingNode)
@@ -108,7 +134,8 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 raise _Reject(key_node.start_mark.line + 1, "a mapping key must be a plain word", "")
-            key = _constructor.construct_object(key_node)
+            construct = _SCALARS[key_node.tag] if key_node.tag in _SCALARS else _constructor.construct_object
+            key = key_node.value if construct is None else construct(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
                 raise _Reject(key_node.start_mark.line + 1, "merge keys (<<) are not allowed", "")
             if key in result:
@@ -150,9 +177,10 @@ def load_file(path: Path, kind: str, rel: str, cache: ParseCache | None = None) 
     key = cache.key(kind, rel, raw)
     hit = cache.get(key)
     if hit is not None:
-        return [RawRecord(kind, rel, data, lines) for data, lines in hit[0]], hit[1]
+        return [RawRecord(kind, rel, data, line=line, packed=packed) for data, line, packed in hit[0]], hit[1]
     records, problems = parse_bytes(raw, kind, rel)
-    cache.put(key, [(r.data, r.lines) for r in records], problems)
+    if cache.folder is not None:
+        cache.put(key, [(r.data, r.line, r.packed_lines()) for r in records], problems)
     return records, problems
 
 

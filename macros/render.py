@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from .citations import BuildState, Citer
 from .factbase import FactBase
-from .links import SiteLinks
+from .links import SiteLinks, source_page_src
 from .schema import Fact, Quote
 from .text import Abbreviations, human_date, inline, plain, text_fragment
 
@@ -24,8 +24,18 @@ TEMPLATES = Path(__file__).parent / "templates"
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
-def template_env() -> Environment:
+def template_env(cache: Path | None = None) -> Environment:
+    """The fragments' environment; with `cache`, compiled templates are kept there between builds
+    (Jinja checks each template's source checksum, so an edited fragment is compiled again)."""
+    bytecode: BytecodeCache | None = None
+    if cache is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(cache))
+        except OSError:
+            bytecode = None  # a read-only checkout still builds, only slower
     return Environment(
+        bytecode_cache=bytecode,
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
@@ -46,15 +56,18 @@ class Page:
 class Renderer:
     """Shared by every macro of one build: the data, links, templates and citation state."""
 
-    def __init__(self, fb: FactBase, links: SiteLinks, state: BuildState) -> None:
+    def __init__(self, fb: FactBase, links: SiteLinks, state: BuildState, cache: Path | None = None) -> None:
         self.fb = fb
         self.links = links
         self.state = state
-        self.env = template_env()
+        self.env = template_env(cache)
         self._marker = self.env.get_template("cite.html").render  # the hottest fragment: looked up once
         self.abbr = Abbreviations({e.term: e.expansion for e in fb.glossary.values() if e.expansion})
         self._anchors: dict[str, set[str]] = {}
         self._pairs: dict[str, set[frozenset[str]]] = {}
+        self._entries: dict[str, dict[str, object]] = {}
+        self._markers: dict[int, Markup] = {}
+        self._fact_parts: dict[str, dict[str, object]] = {}
 
     # -- helpers -------------------------------------------------------------------------
     def html(self, template: str, **context: object) -> Markup:
@@ -107,15 +120,15 @@ class Renderer:
                 seen.append(label)
         return "; ".join(seen)
 
-    def source_page_src(self, source_id: str) -> str:
-        return f"sources/{source_id}.md"
-
     # -- citations -----------------------------------------------------------------------
     def cite(self, quote_id: str, page: Page, citer_anchor: str = "", citer_label: str = "") -> Markup:
         """A footnote marker for a quote, numbered for this page, recorded for backlinks."""
         n = self.state.page(page.url).number(quote_id)
         self.state.record(quote_id, Citer(page.url, page.title, citer_anchor, citer_label))
-        return Markup(self._marker(n=n))
+        marker = self._markers.get(n)
+        if marker is None:  # a marker depends only on its number
+            marker = self._markers[n] = Markup(self._marker(n=n))
+        return marker
 
     def markers(self, quote_ids: Iterable[str], page: Page, anchor: str = "", label: str = "") -> list[Markup]:
         return [self.cite(q, page, anchor, label) for q in quote_ids]
@@ -127,35 +140,48 @@ class Renderer:
             return Markup("")
         entries = []
         for quote_id in order:
-            quote = self.fb.quotes[quote_id]
-            source = self.fb.sources[quote.source]
-            entries.append({
-                "text": plain(quote.text),
-                "attribution": self.attribution(quote),
-                "context_url": self.links.link(self.source_page_src(source.id), page.url, f"q-{quote.id}"),
-                "original_url": text_fragment(source.url, quote.text) if source.url else None,
-            })
+            entry = self._entries.get(quote_id)
+            if entry is None:  # the same on every page that cites the quote: built once per build
+                quote = self.fb.quotes[quote_id]
+                source = self.fb.sources[quote.source]
+                entry = self._entries[quote_id] = {
+                    "text": plain(quote.text),
+                    "attribution": self.attribution(quote),
+                    "context_src": source_page_src(source.id),
+                    "anchor": f"q-{quote.id}",
+                    "original_url": text_fragment(source.url, quote.text) if source.url else None,
+                }
+            context_url = self.links.link(str(entry["context_src"]), page.url, str(entry["anchor"]))
+            entries.append(dict(entry, context_url=context_url))
         return self.html("sources_list.html", entries=entries)
 
     # -- facts and quotes ----------------------------------------------------------------
+    def _parts(self, fact: Fact) -> dict[str, object]:
+        """What a fact looks like on any page (its claim, label, date, edit link): built once per build."""
+        parts = self._fact_parts.get(fact.id)
+        if parts is None:
+            where = self.fb.where.get(("facts", fact.id))  # also shown in the edit link's label
+            parts = self._fact_parts[fact.id] = {
+                "fact_id": fact.id,
+                "claim": inline(fact.claim, self.abbr),
+                "label": _short(fact.claim),
+                "as_of": human_date(fact.as_of) if fact.as_of else None,
+                "edit_url": self.edit_url("facts", fact.id),
+                "location": f"{where.file}:{where.line}" if where else "",
+            }
+        return parts
+
     def fact(self, fact: Fact, page: Page, tag: str = "p") -> Markup:
         anchor = self.anchor(page, f"fact-{fact.id}")
         if anchor:
             self.state.page(page.url).facts.append(fact.id)
-        label = _short(fact.claim)
+        parts = self._parts(fact)
+        label = str(parts["label"])
         cite_anchor = anchor or f"fact-{fact.id}"
         disagreements = [self._disagreement(fact, self.fb.facts[i], page, cite_anchor, label)
                          for i in sorted(self.fb.disagreeing.get(fact.id, ()))]
-        where = self.fb.where.get(("facts", fact.id))  # also shown in the edit link's label
-        return self.html(
-            "fact.html", tag=tag, anchor=anchor, fact_id=fact.id,
-            claim=inline(fact.claim, self.abbr),
-            markers=self.markers(fact.cites, page, cite_anchor, label),
-            as_of=human_date(fact.as_of) if fact.as_of else None,
-            edit_url=self.edit_url("facts", fact.id),
-            location=f"{where.file}:{where.line}" if where else "",
-            disagreements=disagreements,
-        )
+        return self.html("fact.html", tag=tag, anchor=anchor, markers=self.markers(fact.cites, page, cite_anchor, label),
+                         disagreements=disagreements, **parts)
 
     def _disagreement(self, fact: Fact, other: Fact, page: Page, anchor: str, label: str) -> dict[str, object]:
         """The other side of a disagreement: in full the first time the pair meets on a page, then as a link."""
@@ -163,9 +189,10 @@ class Renderer:
         pair = frozenset((fact.id, other.id))
         shown = pair in pairs or f"fact-{other.id}" in self._anchors.get(page.url, set())
         pairs.add(pair)
+        other_parts = self._parts(other)
         if shown:
-            return {"href": f"#fact-{other.id}", "short": _short(other.claim)}
-        return {"href": None, "claim": inline(other.claim, self.abbr), "markers": self.markers(other.cites, page, anchor, label)}
+            return {"href": f"#fact-{other.id}", "short": other_parts["label"]}
+        return {"href": None, "claim": other_parts["claim"], "markers": self.markers(other.cites, page, anchor, label)}
 
     def facts(self, facts: Iterable[Fact], page: Page) -> Markup:
         items = [self.fact(f, page, tag="li") for f in facts]

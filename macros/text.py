@@ -24,11 +24,33 @@ def escape(text: str) -> str:
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.&][A-Za-z0-9]+)*")
+_BEFORE, _AFTER = r"(?<![\w&#;.-])", r"(?![\w-])"  # a term is a whole word, not part of an entity or id
+
+
+def _occurs(text: str, term: str) -> bool:
+    """Whether `term` occurs in `text` as a whole word (same boundaries as `_BEFORE`/`_AFTER`)."""
+    i = text.find(term)
+    while i != -1:
+        j = i + len(term)
+        if not (i and (text[i - 1].isalnum() or text[i - 1] in "_&#;.-")) and \
+                not (j < len(text) and (text[j].isalnum() or text[j] in "_-")):
+            return True
+        i = text.find(term, i + 1)
+    return False
 
 
 class _TermIndex:
-    """Finds whole-word occurrences of many terms in one linear scan (a regex alternation of
-    thousands of terms is tried at every position; this looks terms up by their first token)."""
+    """Finds whole-word occurrences of many terms in a text.
+
+    The terms are grouped by their first token. A text's tokens are intersected with
+    those groups first (at C speed), so a text without a known term costs one
+    `findall`; a text with a few candidate terms is searched with one small regex;
+    only a text naming hundreds of terms (a whole glossary) falls back to a scan token by
+    token, because a regex alternation of thousands of terms is tried at every position.
+    """
+
+    #: candidate terms up to which one alternation regex beats the token scan
+    REGEX_LIMIT = 200
 
     def __init__(self, terms: list[str]) -> None:
         self.by_first: dict[str, list[str]] = {}
@@ -37,13 +59,39 @@ class _TermIndex:
             if first and first.start() == 0:
                 self.by_first.setdefault(first.group(0), []).append(term)
 
+    def candidates(self, text: str) -> list[str]:
+        """Terms whose first token occurs in `text`, longest first."""
+        firsts = self.by_first.keys() & set(_TOKEN.findall(text))
+        return sorted((t for f in firsts for t in self.by_first[f]), key=lambda t: (-len(t), t))
+
     def find(self, text: str) -> list[tuple[int, str]]:
         """(position, term) of each non-overlapping whole-word occurrence, left to right."""
+        terms = self.candidates(text)
+        if not terms:
+            return []
+        if len(terms) <= self.REGEX_LIMIT:
+            pattern = re.compile(_BEFORE + "(?:" + "|".join(map(re.escape, terms)) + ")" + _AFTER)
+            return [(m.start(), m.group(0)) for m in pattern.finditer(text)]
+        return self._scan(text)
+
+    def used(self, text: str) -> set[str]:
+        """The terms that occur in `text`, for definitions: never misses one, and may name a term that
+        occurs only glued to other characters (a harmless extra definition). A one-token term is
+        settled by the token set alone; longer ones by a plain substring search, so a page of
+        megabytes costs one `findall`, not a scan in Python."""
+        out: set[str] = set()
+        for first in self.by_first.keys() & set(_TOKEN.findall(text)):
+            for term in self.by_first[first]:
+                if term == first or _occurs(text, term):
+                    out.add(term)
+        return out
+
+    def _scan(self, text: str) -> list[tuple[int, str]]:
         found: list[tuple[int, str]] = []
         end = 0
         for match in _TOKEN.finditer(text):
             start = match.start()
-            if start < end or (start and (text[start - 1].isalnum() or text[start - 1] in "_&#;-")):
+            if start < end or (start and (text[start - 1].isalnum() or text[start - 1] in "_&#;.-")):
                 continue
             for term in self.by_first.get(match.group(0), ()):
                 stop = start + len(term)
@@ -76,7 +124,7 @@ class Abbreviations:
         """`*[SCO]: ...` lines for Python-Markdown's abbr extension: the terms `text` uses (all if None)."""
         def clean(s: str) -> str:
             return re.sub(r"[\[\]\n\r{}<>]", " ", s).strip()
-        used = self.terms if text is None else sorted({term for _, term in self._raw.find(text)})
+        used = self.terms if text is None else sorted(self._raw.used(text))
         return "\n".join(f"*[{clean(t)}]: {clean(self.terms[t])}" for t in used)
 
 

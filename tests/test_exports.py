@@ -1,4 +1,4 @@
-"""Data for reuse: JSON Schemas for editors, JSON/CSV exports, and JSON-LD in pages."""
+"""Data for reuse: JSON Schemas for editors, JSON/CSV exports, and JSON-LD (per page and site-wide)."""
 
 from __future__ import annotations
 
@@ -66,16 +66,37 @@ def test_csv_export_has_a_row_per_record(site: Path, kind: str) -> None:
     assert [r[0] for r in rows[1:]] == list(getattr(FB, kind))
 
 
-def test_pages_embed_json_ld_for_what_they_show(page: Callable[[str], BeautifulSoup]) -> None:
-    """A page's JSON-LD has a Claim for each fact it shows and a Quotation for each quote it cites."""
+def test_pages_embed_json_ld_naming_the_works_they_quote(site: Path, page: Callable[[str], BeautifulSoup]) -> None:
+    """A page's JSON-LD is an Article citing each work its Sources list quotes, based on the site's dataset."""
     soup = page("docking")
     data = json.loads(soup.find("script", type="application/ld+json").string)
-    claims = [n for n in data["@graph"] if n["@type"] == "Claim"]
-    quotations = [n for n in data["@graph"] if n["@type"] == "Quotation"]
-    assert sorted(c["@id"] for c in claims) == sorted("#" + f["id"] for f in soup.select("article .sco-fact[id]"))
-    assert len(quotations) == len(soup.select("section.sco-sources li"))
-    quote_ids = {q["@id"] for q in quotations}
-    works = {n["@id"] for n in data["@graph"] if n["@type"] == "CreativeWork"}
+    assert data["@type"] == "Article" and soup.title.get_text().startswith(data["headline"])
+    # a Sources entry names its quote by its "Quote in context" link's anchor
+    cited = {FB.quotes[a["href"].split("#q-", 1)[1]].source for a in soup.select("section.sco-sources li a[href*='#q-']")}
+    assert sorted(w["@id"] for w in data["citation"]) == sorted(f"#source-{s}" for s in cited)
+    assert {w["name"] for w in data["citation"]} == {FB.sources[s].title for s in cited}
+    dataset = data["isBasedOn"]["@id"]
+    assert dataset.endswith("/data/sco-explainer.jsonld") and (site / "data" / "sco-explainer.jsonld").is_file()
+
+
+def test_dataset_json_ld_links_claims_quotes_works_and_pages(site: Path, page: Callable[[str], BeautifulSoup]) -> None:
+    """The site-wide JSON-LD has every fact as a Claim citing Quotations, each part of a work, linked to its pages."""
+    data = json.loads((site / "data" / "sco-explainer.jsonld").read_text(encoding="utf-8"))
+    nodes = {n["@id"]: n for n in data["@graph"]}
+    claims = [n for n in nodes.values() if n["@type"] == "Claim"]
+    quotations = [n for n in nodes.values() if n["@type"] == "Quotation"]
+    assert sorted(c["@id"] for c in claims) == sorted(f"#fact-{f}" for f in FB.facts)
+    assert sorted(q["@id"] for q in quotations) == sorted(f"#quote-{q}" for q in FB.quotes)
     for claim in claims:
-        assert {c["@id"] for c in claim["citation"]} <= quote_ids
-    assert {q["isPartOf"]["@id"] for q in quotations} == works
+        assert [c["@id"] for c in claim["citation"]] == [f"#quote-{q}" for q in FB.facts[claim["@id"][6:]].cites]
+    for quotation in quotations:
+        assert nodes[quotation["isPartOf"]["@id"]]["@type"] == "CreativeWork"
+        assert quotation["text"] == FB.quotes[quotation["@id"][7:]].text
+    base = json.loads(page("docking").find("script", type="application/ld+json").string)["@base"]
+    shown = {f["id"] for f in page("docking").select("article .sco-fact[id]")}
+    on_page = {c["@id"][1:] for c in claims if any(u == f"{base}#{c['@id'][1:]}" for u in c.get("url", []))}
+    assert on_page == shown and shown
+    quote = nodes["#quote-" + next(iter(FB.quotes))]
+    path, anchor = quote["url"].removeprefix("https://example.org/sco-explainer/").split("#")
+    assert BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser").find(id=anchor)
+
