@@ -6,6 +6,7 @@ a thin closure over one Renderer. Logic lives in the modules beside this one.
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ def define_env(env: Any) -> None:
 
     data_dir = Path(env.project_dir) / "data"
     cache = Path(env.project_dir) / ".cache"
+    gc.unfreeze()  # in `serve`, hand the previous build's fact base back to the collector
     try:
         fb: FactBase = load(data_dir, Path(env.project_dir), cache / "sco-data")
     except DataError as exc:
@@ -61,6 +63,9 @@ def define_env(env: Any) -> None:
     # on each build, which for a large fact base cost seconds.
     _RENDERERS.clear()  # one build at a time; a `serve` rebuild drops the previous fact base
     _RENDERERS[id(env)] = renderer
+    # The fact base lives as long as the build. Frozen, it is left out of the cyclic collector's
+    # full collections, which MkDocs' own work triggers over and over (x100: 33.9 -> 31.6 s).
+    gc.freeze()
 
     def macro(fn: Any) -> Any:
         MACROS[fn.__name__] = (fn.__doc__ or "").strip()

@@ -55,6 +55,10 @@ class FactBase:
             for record in getattr(self, kind).values():
                 for cite in cites_of(record):
                     self.citers[cite].append((kind, record.id))
+        self.facts_by_source: dict[str, list[Fact]] = defaultdict(list)
+        for fact in self.facts.values():  # each source page lists its facts: no scan of every fact per page
+            for source in {self.quotes[c].source for c in fact.cites if c in self.quotes}:
+                self.facts_by_source[source].append(fact)
         self.figures_by_metric: dict[str, list[Figure]] = defaultdict(list)
         for figure in self.figures.values():
             self.figures_by_metric[figure.metric].append(figure)

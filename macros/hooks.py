@@ -1,7 +1,7 @@
-"""MkDocs hooks: fill each source page's "Cited on" lists once every page has been converted.
+"""MkDocs hooks: the offline shim, the data exports, and each source page's "Cited on" lists.
 
 MkDocs converts all pages' Markdown (where macros record citations) before it
-renders any template, so `on_post_page` sees the complete citation graph.
+renders any template, so `on_env` and `on_post_page` see the complete citation graph.
 """
 
 from __future__ import annotations
@@ -10,15 +10,17 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from macros import citations  # noqa: E402
+from macros.background import BackgroundJob  # noqa: E402
 from macros.render import template_env  # noqa: E402
 
 _PLACEHOLDER = re.compile(r"<!--sco-cited-on:([a-z0-9-]+)-->")
 _env = template_env()
+_EXPORTS = BackgroundJob()
 
 
 def on_config(config: Any) -> Any:
@@ -30,8 +32,8 @@ def on_config(config: Any) -> Any:
     return config
 
 
-def on_post_build(config: Any) -> None:
-    """Write the data exports (JSON, JSON-LD, CSV per kind) into the site's data/ folder."""
+def _write_exports(config: Any) -> Callable[[], object] | None:
+    """The job that writes the data exports (JSON, JSON-LD, CSV per kind) into the site's data/ folder."""
     from macros.exports import write_exports
     from macros.links import SiteLinks, source_page_src
     from macros.sitebuild import commit_id
@@ -39,14 +41,38 @@ def on_post_build(config: Any) -> None:
     state = citations.CURRENT
     fb = state.factbase
     if fb is None:
-        return
+        return None
     links = SiteLinks(use_directory_urls=config["use_directory_urls"])
     shown_on: dict[str, list[str]] = {}
     for url, page in state.pages.items():
         for fact_id in page.facts:
             shown_on.setdefault(fact_id, []).append(url)
     quote_pages = {q.id: links.url_of(source_page_src(q.source)) for q in fb.quotes.values()}
-    write_exports(fb, Path(config["site_dir"]), commit_id(), config.get("site_url") or "", shown_on, quote_pages)
+    site_dir, commit, site_url = Path(config["site_dir"]), commit_id(), config.get("site_url") or ""
+    return lambda: write_exports(fb, site_dir, commit, site_url, shown_on, quote_pages)
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    """Every page's Markdown is converted, so the exports can be written while MkDocs renders the theme."""
+    from mkdocs.exceptions import PluginError
+
+    job = _write_exports(config)
+    if job is not None:
+        try:
+            _EXPORTS.start(job)
+        except Exception as exc:  # run in-process (no fork here): fail the build the same way
+            raise PluginError(f"Writing the data exports failed: {exc!r}") from None
+    return env
+
+
+def on_post_build(config: Any) -> None:
+    """The exports must be complete, and must have succeeded, before the build counts as done."""
+    from mkdocs.exceptions import PluginError
+
+    try:
+        _EXPORTS.wait()
+    except RuntimeError as exc:
+        raise PluginError(f"Writing the data exports failed: {exc}") from None
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def source_page_src(source_id: str) -> str:
@@ -31,15 +32,7 @@ class SiteLinks:
 
     def relative(self, target_url: str, from_url: str) -> str:
         """Relative link from the page at `from_url` to `target_url` (both site-root relative)."""
-        base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
-        target_dir, _, target_file = target_url.rpartition("/")
-        rel_dir = posixpath.relpath("/" + target_dir, "/" + base.rstrip("/")) if target_dir or base else "."
-        rel = target_file if rel_dir == "." else f"{rel_dir}/{target_file}"
-        if target_url.endswith("/") and not rel.endswith("/"):
-            rel += "/"
-        if rel == "" or rel == "/":
-            rel = "./"
-        return rel
+        return _relative(target_url, from_url)
 
     def link(self, src_uri: str, from_url: str, anchor: str = "") -> str:
         """Link from the current page to a docs page, optionally at an anchor."""
@@ -55,3 +48,17 @@ class SiteLinks:
         if not self.repo_url:
             return None
         return f"{self.repo_url.rstrip('/')}/edit/{self.edit_branch}/{path}#L{line}"
+
+
+@lru_cache(maxsize=65536)
+def _relative(target_url: str, from_url: str) -> str:
+    """Memoised: pages link to the same few pages thousands of times (each citation names its source page)."""
+    base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
+    target_dir, _, target_file = target_url.rpartition("/")
+    rel_dir = posixpath.relpath("/" + target_dir, "/" + base.rstrip("/")) if target_dir or base else "."
+    rel = target_file if rel_dir == "." else f"{rel_dir}/{target_file}"
+    if target_url.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    if rel == "" or rel == "/":
+        rel = "./"
+    return rel

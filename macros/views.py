@@ -42,12 +42,11 @@ class Views:
                 raise ValueError(f"unknown fact ids: {', '.join(missing)}")
             return [self.fb.facts[i] for i in ids]
         found = []
-        for fact in self.fb.facts.values():
+        pool = self.fb.facts_by_source.get(source, []) if source else self.fb.facts.values()
+        for fact in pool:
             if topic and topic not in fact.topics:
                 continue
             if actor and actor not in fact.actors:
-                continue
-            if source and source not in {s.id for s in self.fb.sources_of(fact)}:
                 continue
             found.append(fact)
         return sorted(found, key=lambda f: (f.date or "9999", f.id))

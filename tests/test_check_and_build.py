@@ -84,3 +84,24 @@ def test_real_data_has_no_uncited_quotes() -> None:
     """Every real quote is cited on some page, so `make check` prints nothing."""
     result = check(ROOT, "--cited")
     assert (result.returncode, result.stdout) == (0, "")
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["exports-in-child-process", "exports-in-process"])
+def test_failed_exports_fail_the_build(tmp_path: Path, fork: bool) -> None:
+    """If writing the data exports fails, in the forked child or in-process, the build fails and says why."""
+    import os
+    import subprocess
+    import sys
+
+    project = copy_project(tmp_path / "project")
+    exports = project / "macros" / "exports.py"
+    exports.write_text(exports.read_text(encoding="utf-8")
+                       + "\n\ndef write_exports(*args, **kwargs):\n    raise OSError('no space left on device')\n",
+                       encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if not fork:
+        env["SCO_NO_FORK"] = "1"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
+                            cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "Writing the data exports failed" in result.stderr and "no space left on device" in result.stderr

@@ -1,0 +1,30 @@
+"""The README quotes the committed benchmark report, and the benchmark measures every theme page."""
+
+from __future__ import annotations
+
+import json
+
+from bench.run import README_END, README_START, build_table, targets_table, theme_pages
+from conftest import ROOT
+
+REPORT = json.loads((ROOT / "bench" / "report.json").read_text(encoding="utf-8"))
+
+
+def test_readme_performance_tables_are_the_reports() -> None:
+    """The README's targets and build tables equal those generated from bench/report.json (make bench rewrites both)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split(README_START, 1)[1].split(README_END, 1)[0]
+    assert block.strip().splitlines() == [f"Latest report, {REPORT['date']}:", "", *targets_table(REPORT), "",
+                                          *build_table(REPORT)]
+    report_md = (ROOT / "bench" / "report.md").read_text(encoding="utf-8")
+    assert "\n".join(targets_table(REPORT)) in report_md
+
+
+def test_page_weight_covers_every_theme_page_of_the_nav() -> None:
+    """The report weighs exactly the pages under the nav's Themes section, each of which exists in docs/."""
+    pages = theme_pages()
+    assert len(pages) >= 5
+    for path in pages:
+        assert (ROOT / "docs" / f"{path}.md").is_file() or (ROOT / "docs" / path / "index.md").is_file(), path
+    if "weight" in REPORT:
+        assert list(REPORT["weight"]["theme_pages"]) == pages, "run make bench again: the theme pages changed"
