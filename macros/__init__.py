@@ -6,6 +6,7 @@ a thin closure over one Renderer. Logic lives in the modules beside this one.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 from pathlib import Path
@@ -69,8 +70,16 @@ def define_env(env: Any) -> None:
 
     def macro(fn: Any) -> Any:
         MACROS[fn.__name__] = (fn.__doc__ or "").strip()
-        env.macro(fn)
-        return fn
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            result = fn(*args, **kwargs)
+            if not isinstance(result, Markup):  # plain text joins the page's prose (see on_post_page_macros)
+                renderer.prose.append(str(result))
+            return result
+
+        env.macro(call)
+        return call
 
     @macro
     def fact(id: str) -> Markup:
@@ -222,6 +231,7 @@ def on_pre_page_macros(env: Any) -> None:
     """Start a page afresh (matters in `serve`, where pages are rendered again)."""
     renderer = _RENDERERS[id(env)]
     renderer.start_page(_current(env))
+    renderer.prose = [env.markdown]  # the page's own text, before any macro ran
 
 
 def on_post_page_macros(env: Any) -> None:
@@ -239,13 +249,19 @@ def on_post_page_macros(env: Any) -> None:
         site_url = env.conf.get("site_url") or ""
         tail.append('<script type="application/ld+json">'
                     + page_json_ld(renderer.fb, page.url, page.title, site_url, shown.order) + "</script>")
-    definitions = renderer.abbr.markdown_definitions(env.markdown)
+    # Abbreviation definitions serve the page's prose only: the page's own text and what macros
+    # returned as plain text. Fragments (Markup) are HTML whose abbreviations are already marked,
+    # and scanning them too cost seconds on pages that list thousands of records.
+    definitions = renderer.abbr.markdown_definitions("\n".join(renderer.prose))
     if definitions:
         tail.append(definitions)
     if tail:
         env.markdown = env.markdown.rstrip() + "\n\n" + "\n\n".join(tail) + "\n"
     dump = os.environ.get("SCO_DUMP_MARKDOWN")
     if dump:  # the benchmark's pre-rendered baseline: each page's Markdown after the macros ran
+        import json
+
         target = Path(dump) / env.page.file.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(env.markdown, encoding="utf-8")
+        meta = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in (env.page.meta or {}).items())
+        target.write_text((f"---\n{meta}---\n" if meta else "") + env.markdown, encoding="utf-8")

@@ -67,6 +67,7 @@ class Renderer:
         self._pairs: dict[str, set[frozenset[str]]] = {}
         self._entries: dict[str, dict[str, object]] = {}
         self._markers: dict[int, Markup] = {}
+        self.prose: list[str] = []  # the current page's own text and plain-text macro results
         self._fact_parts: dict[str, dict[str, object]] = {}
 
     # -- helpers -------------------------------------------------------------------------
