@@ -125,8 +125,7 @@ class _Builder:
                 "data files hold plain strings, numbers, lists and mappings only",
             )
         if isinstance(node, ScalarNode):
-            construct = _SCALARS[node.tag]
-            return node.value if construct is None else construct(node)
+            return _scalar(node)
         if isinstance(node, SequenceNode):
             return [self.build(item, lines, path + (i,)) for i, item in enumerate(node.value)]
         assert isinstance(node, MappingNode)
@@ -134,8 +133,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 raise _Reject(key_node.start_mark.line + 1, "a mapping key must be a plain word", "")
-            construct = _SCALARS[key_node.tag] if key_node.tag in _SCALARS else _constructor.construct_object
-            key = key_node.value if construct is None else construct(key_node)
+            key = _scalar(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
                 raise _Reject(key_node.start_mark.line + 1, "merge keys (<<) are not allowed", "")
             if key in result:
@@ -148,6 +146,15 @@ class _Builder:
             lines[path + (key,)] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, lines, path + (key,))
         return result
+
+
+def _scalar(node: ScalarNode) -> Any:
+    """A single value from its text; a list or mapping tag on a single value (`!!seq x`) is refused."""
+    if node.tag not in _SCALARS:
+        raise _Reject(node.start_mark.line + 1, f"the tag {node.tag} does not fit a single value",
+                      "remove the tag")
+    construct = _SCALARS[node.tag]
+    return node.value if construct is None else construct(node)
 
 
 def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
