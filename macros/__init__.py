@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Macro names and one-line docs; the docs page and a test keep these in sync.
 MACROS: dict[str, str] = {}
 
-#: The renderer of the build in progress, by plugin instance (`serve` rebuilds replace it).
-_RENDERERS: dict[int, Renderer] = {}
+#: The renderer of the build in progress (a `serve` rebuild replaces it, dropping the old fact base).
+_CURRENT: list[Renderer] = []
 
 
 def _current(env: Any) -> Page:
@@ -62,8 +62,7 @@ def define_env(env: Any) -> None:
     charts = Charts(renderer, views)
     # Kept off env.variables: mkdocs-macros serialises every variable to JSON for its debug log
     # on each build, which for a large fact base cost seconds.
-    _RENDERERS.clear()  # one build at a time; a `serve` rebuild drops the previous fact base
-    _RENDERERS[id(env)] = renderer
+    _CURRENT[:] = [renderer]
     # The fact base lives as long as the build. Frozen, it is left out of the cyclic collector's
     # full collections, which MkDocs' own work triggers over and over (x100: 33.9 -> 31.6 s).
     gc.freeze()
@@ -229,14 +228,14 @@ def define_env(env: Any) -> None:
 
 def on_pre_page_macros(env: Any) -> None:
     """Start a page afresh (matters in `serve`, where pages are rendered again)."""
-    renderer = _RENDERERS[id(env)]
+    renderer = _CURRENT[0]
     renderer.start_page(_current(env))
     renderer.prose = [env.markdown]  # the page's own text, before any macro ran
 
 
 def on_post_page_macros(env: Any) -> None:
     """Append the page's Sources list and the glossary's abbreviation definitions."""
-    renderer = _RENDERERS[id(env)]
+    renderer = _CURRENT[0]
     page = _current(env)
     sources = renderer.sources_list(page)
     tail = []

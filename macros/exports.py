@@ -1,6 +1,6 @@
 """Data for reuse: one JSON file with every record, a CSV per kind, and schema.org JSON-LD.
 
-Written by the build (see hooks.on_post_build) into the site's `data/` folder, so
+Written by the build (see hooks.on_env) into the site's `data/` folder, so
 researchers can reuse the fact base without scraping HTML.
 """
 
@@ -74,17 +74,13 @@ def as_csv(fb: FactBase, kind: str) -> str:
 
 
 def write_exports(fb: FactBase, site_dir: Path, commit: str, site_url: str = "",
-                  shown_on: dict[str, list[str]] | None = None, quote_pages: dict[str, str] | None = None) -> list[Path]:
+                  shown_on: dict[str, list[str]] | None = None, quote_pages: dict[str, str] | None = None) -> None:
     folder = site_dir / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    written = [folder / JSON_NAME, folder / JSONLD_NAME]
-    written[0].write_text(as_json(fb, commit), encoding="utf-8")
-    written[1].write_text(dataset_json_ld(fb, site_url, shown_on or {}, quote_pages or {}), encoding="utf-8")
+    (folder / JSON_NAME).write_text(as_json(fb, commit), encoding="utf-8")
+    (folder / JSONLD_NAME).write_text(dataset_json_ld(fb, site_url, shown_on or {}, quote_pages or {}), encoding="utf-8")
     for kind in KINDS:
-        path = folder / f"{kind}.csv"
-        path.write_text(as_csv(fb, kind), encoding="utf-8")
-        written.append(path)
-    return written
+        (folder / f"{kind}.csv").write_text(as_csv(fb, kind), encoding="utf-8")
 
 
 def _work(source: Any) -> dict[str, Any]:

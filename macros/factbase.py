@@ -57,8 +57,8 @@ class FactBase:
                     self.citers[cite].append((kind, record.id))
         self.facts_by_source: dict[str, list[Fact]] = defaultdict(list)
         for fact in self.facts.values():  # each source page lists its facts: no scan of every fact per page
-            for source in {self.quotes[c].source for c in fact.cites if c in self.quotes}:
-                self.facts_by_source[source].append(fact)
+            for source in self.sources_of(fact):
+                self.facts_by_source[source.id].append(fact)
         self.figures_by_metric: dict[str, list[Figure]] = defaultdict(list)
         for figure in self.figures.values():
             self.figures_by_metric[figure.metric].append(figure)

@@ -32,7 +32,7 @@ def on_config(config: Any) -> Any:
     return config
 
 
-def _write_exports(config: Any) -> Callable[[], object] | None:
+def _export_job(config: Any) -> Callable[[], object] | None:
     """The job that writes the data exports (JSON, JSON-LD, CSV per kind) into the site's data/ folder."""
     from macros.exports import write_exports
     from macros.links import SiteLinks, source_page_src
@@ -56,7 +56,7 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     """Every page's Markdown is converted, so the exports can be written while MkDocs renders the theme."""
     from mkdocs.exceptions import PluginError
 
-    job = _write_exports(config)
+    job = _export_job(config)
     if job is not None:
         try:
             _EXPORTS.start(job)

@@ -27,13 +27,17 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.&][A-Za-z0-9]+)*")
 _BEFORE, _AFTER = r"(?<![\w&#;.-])", r"(?![\w-])"  # a term is a whole word, not part of an entity or id
 
 
+def _whole_word(text: str, start: int, stop: int) -> bool:
+    """Whether text[start:stop] stands alone (the same boundaries as `_BEFORE`/`_AFTER`)."""
+    return not (start and (text[start - 1].isalnum() or text[start - 1] in "_&#;.-")) and \
+        not (stop < len(text) and (text[stop].isalnum() or text[stop] in "_-"))
+
+
 def _occurs(text: str, term: str) -> bool:
-    """Whether `term` occurs in `text` as a whole word (same boundaries as `_BEFORE`/`_AFTER`)."""
+    """Whether `term` occurs in `text` as a whole word."""
     i = text.find(term)
     while i != -1:
-        j = i + len(term)
-        if not (i and (text[i - 1].isalnum() or text[i - 1] in "_&#;.-")) and \
-                not (j < len(text) and (text[j].isalnum() or text[j] in "_-")):
+        if _whole_word(text, i, i + len(term)):
             return True
         i = text.find(term, i + 1)
     return False
@@ -91,11 +95,11 @@ class _TermIndex:
         end = 0
         for match in _TOKEN.finditer(text):
             start = match.start()
-            if start < end or (start and (text[start - 1].isalnum() or text[start - 1] in "_&#;.-")):
+            if start < end:
                 continue
             for term in self.by_first.get(match.group(0), ()):
                 stop = start + len(term)
-                if text.startswith(term, start) and not (stop < len(text) and (text[stop].isalnum() or text[stop] in "_-")):
+                if text.startswith(term, start) and _whole_word(text, start, stop):
                     found.append((start, term))
                     end = stop
                     break
@@ -120,12 +124,11 @@ class Abbreviations:
         out.append(escaped[last:])
         return "".join(out)
 
-    def markdown_definitions(self, text: str | None = None) -> str:
-        """`*[SCO]: ...` lines for Python-Markdown's abbr extension: the terms `text` uses (all if None)."""
+    def markdown_definitions(self, text: str) -> str:
+        """`*[SCO]: ...` lines for Python-Markdown's abbr extension: the terms `text` uses."""
         def clean(s: str) -> str:
             return re.sub(r"[\[\]\n\r{}<>]", " ", s).strip()
-        used = self.terms if text is None else sorted(self._raw.used(text))
-        return "\n".join(f"*[{clean(t)}]: {clean(self.terms[t])}" for t in used)
+        return "\n".join(f"*[{clean(t)}]: {clean(self.terms[t])}" for t in sorted(self._raw.used(text)))
 
 
 NO_ABBREVIATIONS = Abbreviations({})

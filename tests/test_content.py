@@ -19,6 +19,13 @@ THEMES = [
 ]
 
 
+def test_theme_list_is_the_navs() -> None:
+    """The theme pages tested here are exactly the pages under the nav's Themes section."""
+    from bench.run import theme_pages
+
+    assert THEMES == theme_pages()
+
+
 @pytest.mark.parametrize("kind,floor", [("quotes", 100), ("facts", 90), ("events", 35), ("positions", 12)])
 def test_floor_counts(kind: str, floor: int) -> None:
     """The fact base holds at least the promised number of records of each kind."""
