@@ -18,7 +18,7 @@ from . import citations
 from .errors import DataError
 from .factbase import FactBase, load
 from .links import SiteLinks
-from .render import Page, Renderer
+from .render import Page, Renderer, Row
 from .schema import TOPICS
 from .text import human_date
 from .charts import Charts
@@ -46,7 +46,7 @@ def define_env(env: Any) -> None:
     cache = Path(env.project_dir) / ".cache"
     gc.unfreeze()  # in `serve`, hand the previous build's fact base back to the collector
     try:
-        fb: FactBase = load(data_dir, Path(env.project_dir), cache / "sco-data")
+        fb: FactBase = load(data_dir, Path(env.project_dir), cache / "sco-data", reuse=True)
     except DataError as exc:
         raise PluginError("The data has errors; nothing was built.\n" + exc.report()) from None
     conf = env.conf
@@ -57,6 +57,7 @@ def define_env(env: Any) -> None:
     )
     state = citations.new_build()
     state.factbase = fb
+    state.cache_dir = cache / "sco-data"
     renderer = Renderer(fb, links, state, cache / "sco-templates")
     views = Views(renderer)
     charts = Charts(renderer, views)
@@ -182,11 +183,11 @@ def define_env(env: Any) -> None:
     def sources_index() -> Markup:
         """A table of every source: title, authors, outlet, date at its precision, licence, quote count."""
         page = _current(env)
-        rows = [{
-            "href": links.link(f"sources/{s.id}.md", page.url), "title": s.title, "authors": ", ".join(s.authors),
-            "outlet": s.outlet, "published": s.published, "human": human_date(s.published), "licence": s.licence,
-            "quotes": len(fb.quotes_by_source.get(s.id, [])),
-        } for s in sorted(fb.sources.values(), key=lambda s: (s.published, s.id))]
+        rows = [Row(
+            href=links.link(f"sources/{s.id}.md", page.url), title=s.title, authors=", ".join(s.authors),
+            outlet=s.outlet, published=s.published, human=human_date(s.published), licence=s.licence,
+            quotes=len(fb.quotes_by_source.get(s.id, [])),
+        ) for s in sorted(fb.sources.values(), key=lambda s: (s.published, s.id))]
         return renderer.html("sources_index.html", sources=rows)
 
     @macro

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .render import Page, Renderer
+from .render import Page, Renderer, Row
 from .text import human_date, number
 from .views import STATUS_LABELS, Views
 
@@ -74,15 +74,15 @@ class Charts:
         end = max(int(e.date[:4]) for e in events) + 1
         axis = Axis(start, end)
         row_h, top = 28, 30
-        rows = [{"label": label, "y": top + i * row_h} for i, (_, label) in enumerate(TIMELINE_ROWS)]
+        rows = [Row(label=label, y=top + i * row_h) for i, (_, label) in enumerate(TIMELINE_ROWS)]
         row_y = {kind: top + i * row_h for i, (kind, _) in enumerate(TIMELINE_ROWS)}
         dots = []
         for e in events:
             kind = ROW_OF_KIND.get(e.kind, e.kind)
-            dots.append({"x": axis.x(year_fraction(e.date)), "y": row_y[kind], "title": f"{human_date(e.date)}: {e.title}",
-                         "href": self.r.links.link("timeline.md", page.url, f"event-{e.id}")})
+            dots.append(Row(x=axis.x(year_fraction(e.date)), y=row_y[kind], title=f"{human_date(e.date)}: {e.title}",
+                         href=self.r.links.link("timeline.md", page.url, f"event-{e.id}")))
         bottom = top + len(TIMELINE_ROWS) * row_h
-        ticks = [{"x": axis.x(t), "label": t} for t in axis.ticks(4)]
+        ticks = [Row(x=axis.x(t), label=t) for t in axis.ticks(4)]
         return self.r.html("chart_timeline.html", width=WIDTH, height=bottom + 20, rows=rows, dots=dots, ticks=ticks,
                            left=LEFT, right=WIDTH - RIGHT, top=top - 14, bottom=bottom, count=len(events),
                            first=start, last=end - 1)
@@ -96,17 +96,17 @@ class Charts:
         bars, labels = [], []
         for i, m in enumerate(memberships):
             y = top + i * row_h
-            labels.append({"y": y + 12, "name": self.fb.actors[m.state].name})
+            labels.append(Row(y=y + 12, name=self.fb.actors[m.state].name))
             for s in m.statuses:
                 x0 = axis.x(s.from_)
                 x1 = axis.x(s.to if s.to is not None else end)
                 status = "member" if s.status == "founding-member" else s.status
-                bars.append({"x": x0, "y": y + 3, "w": max(x1 - x0, 2), "h": row_h - 8, "cls": f"s-{status}",
-                             "unknown": not s.start_known,
-                             "title": f"{self.fb.actors[m.state].name}: {STATUS_LABELS[s.status]}, "
-                                      f"{'by ' if not s.start_known else ''}{s.from_}–{s.to or ''}"})
+                bars.append(Row(x=x0, y=y + 3, w=max(x1 - x0, 2), h=row_h - 8, cls=f"s-{status}",
+                             unknown=not s.start_known,
+                             title=f"{self.fb.actors[m.state].name}: {STATUS_LABELS[s.status]}, "
+                                      f"{'by ' if not s.start_known else ''}{s.from_}–{s.to or ''}"))
         height = top + len(memberships) * row_h + 10
-        ticks = [{"x": axis.x(t), "label": t} for t in axis.ticks(2)]
+        ticks = [Row(x=axis.x(t), label=t) for t in axis.ticks(2)]
         legend = [("s-member", "Member"), ("s-observer", "Observer"), ("s-dialogue-partner", "Dialogue partner"),
                   ("s-observer-or-partner", "Observer or partner"), ("s-applicant", "Accession under way"),
                   ("s-non-member", "Non-member")]
@@ -131,23 +131,23 @@ class Charts:
             side = group.index(f) - (len(group) - 1) / 2
             offset = side * 14 if disagree else 0
             source = self.r.short_source(f.cites)
-            points.append({"x": axis.x(year_fraction(f.period)) + offset, "y": y(f.value), "kind": f.kind,
-                           "disagree": disagree, "label": f"{number(f.value)}", "source": source,
-                           "anchor": "end" if disagree and side < 0 else ("start" if disagree else "middle"),
-                           "dx": -10 if disagree and side < 0 else (10 if disagree else 0),
-                           "dy": 4 if disagree else -10,
-                           "unknown": not f.period_known,
-                           "title": f"{'by ' if not f.period_known else ''}{human_date(f.period)}"
+            points.append(Row(x=axis.x(year_fraction(f.period)) + offset, y=y(f.value), kind=f.kind,
+                           disagree=disagree, label=f"{number(f.value)}", source=source,
+                           anchor="end" if disagree and side < 0 else ("start" if disagree else "middle"),
+                           dx=-10 if disagree and side < 0 else (10 if disagree else 0),
+                           dy=4 if disagree else -10,
+                           unknown=not f.period_known,
+                           title=f"{'by ' if not f.period_known else ''}{human_date(f.period)}"
                                     f"{' (no year given)' if not f.period_known else ''}: "
-                                    f"{number(f.value)} {f.unit} ({f.kind}), {source}"})
+                                    f"{number(f.value)} {f.unit} ({f.kind}), {source}"))
         step = _nice_step(vmax)
-        gridlines = [{"y": y(v), "label": number(v)} for v in range(0, int(vmax) + 1, step)]
-        ticks = [{"x": axis.x(t + 0.5), "label": t} for t in range(int(axis.start + 0.5), int(axis.end))]
+        gridlines = [Row(y=y(v), label=number(v)) for v in range(0, int(vmax) + 1, step)]
+        ticks = [Row(x=axis.x(t + 0.5), label=t) for t in range(int(axis.start + 0.5), int(axis.end))]
         ticks = ticks[:: max(1, len(ticks) // 10)]
         return self.r.html("chart_figures.html", width=WIDTH, height=height, points=points, gridlines=gridlines,
                            ticks=ticks, left=70, right=WIDTH - RIGHT, top=top, bottom=bottom,
                            label=figs[0].label, unit=figs[0].unit, metric=metric,
-                           disagreements=sum(1 for p in points if p["disagree"]))
+                           disagreements=sum(1 for p in points if p.disagree))
 
 
 def _nice_step(vmax: float) -> int:

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros import citations  # noqa: E402
+from macros import citations, snapshot  # noqa: E402
 from macros.background import BackgroundJob  # noqa: E402
 from macros.render import template_env  # noqa: E402
 
@@ -58,8 +58,10 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
     job = _export_job(config)
     if job is not None:
+        state = citations.CURRENT
         try:
-            _EXPORTS.start(job)
+            # and, off the build's wall time, the snapshot the next build with the same inputs reuses
+            _EXPORTS.start(job, spare=lambda: snapshot.put(state.cache_dir, state.factbase))
         except Exception as exc:  # run in-process (no fork here): fail the build the same way
             raise PluginError(f"Writing the data exports failed: {exc!r}") from None
     return env

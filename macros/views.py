@@ -7,7 +7,7 @@ from itertools import groupby
 
 from markupsafe import Markup
 
-from .render import Page, Renderer
+from .render import Page, Renderer, Row
 from .schema import TOPICS, Event, Fact, Membership
 from .text import human_date, inline, number, plain, text_fragment
 
@@ -29,6 +29,7 @@ class Views:
     def __init__(self, r: Renderer) -> None:
         self.r = r
         self.fb = r.fb
+        self._events: dict[str, dict[str, object]] = {}
 
     # -- selection -----------------------------------------------------------------------
     def select_facts(self, topic: str | None = None, actor: str | None = None,
@@ -79,14 +80,22 @@ class Views:
             items = []
             for e in group:
                 anchor = self.r.anchor(page, f"event-{e.id}")
-                items.append({
-                    "anchor": anchor, "date": e.date, "human_date": human_date(e.date), "kind": e.kind,
-                    "title": plain(e.title, self.r.abbr), "place": e.place,
-                    "summary": inline(e.summary, self.r.abbr) if e.summary else None,
-                    "markers": self.r.markers(e.cites, page, anchor or f"event-{e.id}", e.title),
-                })
+                items.append(Row(
+                    anchor=anchor, date=e.date, kind=e.kind, place=e.place, **self._event_text(e),
+                    markers=self.r.markers(e.cites, page, anchor or f"event-{e.id}", e.title),
+                ))
             years.append((year, self.r.anchor(page, f"{prefix}year-{year}"), items))
         return self.r.html("timeline.html", years=years, prefix=prefix)
+
+    def _event_text(self, e: Event) -> dict[str, object]:
+        """An event's date in words, title and summary: the same on every timeline, built once per build."""
+        text = self._events.get(e.id)
+        if text is None:
+            text = self._events[e.id] = {
+                "human_date": human_date(e.date), "title": plain(e.title, self.r.abbr),
+                "summary": inline(e.summary, self.r.abbr) if e.summary else None,
+            }
+        return text
 
     # -- membership ----------------------------------------------------------------------
     def membership_table(self, page: Page) -> Markup:
@@ -94,12 +103,12 @@ class Views:
         for m in self._memberships():
             state = self.fb.actors[m.state].name
             for i, s in enumerate(m.statuses):
-                rows.append({
-                    "first": i == 0, "span": len(m.statuses), "state": state, "state_id": m.state,
-                    "status": STATUS_LABELS[s.status], "start": s.from_ if s.start_known else f"by {s.from_}", "end": s.to or "",
-                    "note": inline(s.note, self.r.abbr) if s.note else "",
-                    "markers": self.r.markers(s.cites, page, f"member-{m.state}", f"{state}: {STATUS_LABELS[s.status]}"),
-                })
+                rows.append(Row(
+                    first=i == 0, span=len(m.statuses), state=state, state_id=m.state,
+                    status=STATUS_LABELS[s.status], start=s.from_ if s.start_known else f"by {s.from_}", end=s.to or "",
+                    note=inline(s.note, self.r.abbr) if s.note else "",
+                    markers=self.r.markers(s.cites, page, f"member-{m.state}", f"{state}: {STATUS_LABELS[s.status]}"),
+                ))
         as_of = max((m.as_of for m in self.fb.membership.values() if m.as_of), default=None)
         caption = "SCO membership by state" + (f", as of {human_date(as_of)}" if as_of else "")
         return self.r.html("membership.html", rows=rows, caption=caption)
@@ -130,7 +139,7 @@ class Views:
         rows = []
         for year in self.membership_years():
             status = self.status_in(year)
-            rows.append({"year": year, "cells": [", ".join(status.get(k, [])) or "–" for k in kinds]})
+            rows.append(Row(year=year, cells=[", ".join(status.get(k, [])) or "–" for k in kinds]))
         labels = ["Members", "Observers", "Dialogue partners", "Accession under way"]
         return self.r.html("members_by_year.html", rows=rows, labels=labels,
                            caption="Who held which status in the SCO, by year")
@@ -156,16 +165,16 @@ class Views:
                 by_period[(f.period, f.kind)].add(f.value)
             rows = []
             for f in figs:
-                rows.append({
-                    "anchor": self.r.anchor(page, f"fig-{f.id}"), "id": f.id,
-                    "edit_url": self.r.edit_url("figures", f.id),
-                    "period": human_date(f.period) if f.period_known else f"by {human_date(f.period)} (no year given)", "value": number(f.value), "unit": f.unit,
-                    "kind": f.kind, "source": self.r.short_source(f.cites),
-                    "note": inline(f.note, self.r.abbr) if f.note else "",
-                    "disagree": len(by_period[(f.period, f.kind)]) > 1,
-                    "markers": self.r.markers(f.cites, page, f"fig-{f.id}", f.label),
-                })
-            groups.append({"anchor": self.r.anchor(page, f"figure-{m}"), "label": figs[0].label, "rows": rows})
+                rows.append(Row(
+                    anchor=self.r.anchor(page, f"fig-{f.id}"), id=f.id,
+                    edit_url=self.r.edit_url("figures", f.id),
+                    period=human_date(f.period) if f.period_known else f"by {human_date(f.period)} (no year given)", value=number(f.value), unit=f.unit,
+                    kind=f.kind, source=self.r.short_source(f.cites),
+                    note=inline(f.note, self.r.abbr) if f.note else "",
+                    disagree=len(by_period[(f.period, f.kind)]) > 1,
+                    markers=self.r.markers(f.cites, page, f"fig-{f.id}", f.label),
+                ))
+            groups.append(Row(anchor=self.r.anchor(page, f"figure-{m}"), label=figs[0].label, rows=rows))
         return self.r.html("figures.html", groups=groups)
 
     def figure_value(self, page: Page, figure_id: str) -> Markup:
@@ -180,11 +189,11 @@ class Views:
     def position(self, page: Page, position_id: str) -> Markup:
         p = self.fb.positions[position_id]
         anchor = f"position-{p.id}"
-        stances = [{
-            "actor_id": s.actor, "actor": self.fb.actors[s.actor].name,
-            "stance": inline(s.stance, self.r.abbr),
-            "markers": self.r.markers(s.cites, page, anchor, f"{p.issue}: {self.fb.actors[s.actor].name}"),
-        } for s in p.stances]
+        stances = [Row(
+            actor_id=s.actor, actor=self.fb.actors[s.actor].name,
+            stance=inline(s.stance, self.r.abbr),
+            markers=self.r.markers(s.cites, page, anchor, f"{p.issue}: {self.fb.actors[s.actor].name}"),
+        ) for s in p.stances]
         return self.r.html(
             "position.html", p=p, issue=plain(p.issue, self.r.abbr), summary=inline(p.summary, self.r.abbr),
             stances=stances, outcome=inline(p.outcome, self.r.abbr) if p.outcome else None,
@@ -200,15 +209,15 @@ class Views:
     def glossary(self, page: Page) -> Markup:
         entries = []
         for e in sorted(self.fb.glossary.values(), key=lambda e: (e.term.lower(), e.id)):
-            entries.append({
-                "id": e.id, "term": e.term, "expansion": e.expansion,
-                "native": e.native.text if e.native else None,
-                "native_lang": e.native.language if e.native else "",
-                "translit": e.native.transliteration if e.native else None,
-                "definition": inline(e.definition, self.r.abbr),
-                "see": [self.fb.glossary[s] for s in e.see],
-                "markers": self.r.markers(e.cites, page, f"term-{e.id}", e.term),
-            })
+            entries.append(Row(
+                id=e.id, term=e.term, expansion=e.expansion,
+                native=e.native.text if e.native else None,
+                native_lang=e.native.language if e.native else "",
+                translit=e.native.transliteration if e.native else None,
+                definition=inline(e.definition, self.r.abbr),
+                see=[self.fb.glossary[s] for s in e.see],
+                markers=self.r.markers(e.cites, page, f"term-{e.id}", e.term),
+            ))
         return self.r.html("glossary.html", entries=entries)
 
     # -- source pages --------------------------------------------------------------------
@@ -219,18 +228,18 @@ class Views:
         if s.chapters:
             for ch in s.chapters:
                 qs = [q for q in quotes if q.chapter == ch.id]
-                groups.append({"title": ch.title, "anchor": f"chapter-{ch.id}", "authors": ", ".join(ch.authors),
-                               "quotes": [self._source_quote(q, s) for q in qs]})
+                groups.append(Row(title=ch.title, anchor=f"chapter-{ch.id}", authors=", ".join(ch.authors),
+                               quotes=[self._source_quote(q, s) for q in qs]))
         else:
-            groups.append({"title": None, "anchor": "", "authors": "", "quotes": [self._source_quote(q, s) for q in quotes]})
+            groups.append(Row(title=None, anchor="", authors="", quotes=[self._source_quote(q, s) for q in quotes]))
         return self.r.html("source_page.html", s=s, groups=groups, count=len(quotes),
                            published=human_date(s.published), precision=PRECISION[len(s.published.split("-"))])
 
-    def _source_quote(self, q, s) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    def _source_quote(self, q, s) -> Row:  # type: ignore[no-untyped-def]
         speaker = self.fb.actors[q.speaker] if q.speaker else None
-        return {
-            "id": q.id, "text": plain(q.text, self.r.abbr), "section": q.section,
-            "speaker": speaker.name if speaker else None, "speaker_role": speaker.role if speaker else None,
-            "note": q.note, "fragment": text_fragment(s.url, q.text) if s.url else None,
-            "edit_url": self.r.edit_url("quotes", q.id),
-        }
+        return Row(
+            id=q.id, text=plain(q.text, self.r.abbr), section=q.section,
+            speaker=speaker.name if speaker else None, speaker_role=speaker.role if speaker else None,
+            note=q.note, fragment=text_fragment(s.url, q.text) if s.url else None,
+            edit_url=self.r.edit_url("quotes", q.id),
+        )
