@@ -45,7 +45,7 @@ class BuildState:
     pages: dict[str, PageCitations] = field(default_factory=dict)
     cited_on: dict[str, dict[Citer, None]] = field(default_factory=dict)
     factbase: Any = None
-    cache_dir: Path | None = None  # where the build's parse cache and fact-base snapshot live
+    cache_dir: Path | None = None  # where the build's parse cache and stored fact base live
 
     def page(self, url: str) -> PageCitations:
         return self.pages.setdefault(url, PageCitations())

@@ -1,4 +1,4 @@
-"""MkDocs hooks: the offline shim, the data exports, and each source page's "Cited on" lists.
+"""MkDocs hooks: the offline shim, the page template cache, the data exports, and each source page's "Cited on" lists.
 
 MkDocs converts all pages' Markdown (where macros record citations) before it
 renders any template, so `on_env` and `on_post_page` see the complete citation graph.
@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros import citations, snapshot  # noqa: E402
+from macros import citations, factcache  # noqa: E402
 from macros.background import BackgroundJob  # noqa: E402
 from macros.render import template_env  # noqa: E402
 
@@ -30,6 +30,15 @@ def on_config(config: Any) -> Any:
         polyfills.append("assets/vendor/iframe-worker/shim.js")
     config.extra["polyfills"] = polyfills
     return config
+
+
+def on_pre_build(config: Any) -> None:
+    """mkdocs-macros compiles each page as a template: reuse the compiled code between builds."""
+    from macros import pagecache
+
+    plugin = config.plugins.get("macros")
+    if plugin is not None:
+        pagecache.install(plugin.env, Path(config.config_file_path).parent / ".cache" / "sco-pages")
 
 
 def _export_job(config: Any) -> Callable[[], object] | None:
@@ -60,8 +69,8 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     if job is not None:
         state = citations.CURRENT
         try:
-            # and, off the build's wall time, the snapshot the next build with the same inputs reuses
-            _EXPORTS.start(job, spare=lambda: snapshot.put(state.cache_dir, state.factbase))
+            # and, off the build's wall time, the fact base a next build with the same inputs reuses
+            _EXPORTS.start(job, spare=lambda: factcache.put(state.cache_dir, state.factbase))
         except Exception as exc:  # run in-process (no fork here): fail the build the same way
             raise PluginError(f"Writing the data exports failed: {exc!r}") from None
     return env

@@ -39,6 +39,7 @@ def template_env(cache: Path | None = None) -> Environment:
         except OSError:
             bytecode = None  # a read-only checkout still builds, only slower
     return Environment(
+        auto_reload=False,  # an environment lives for one build: no stat of the template on every render
         bytecode_cache=bytecode,
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),

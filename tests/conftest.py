@@ -34,7 +34,10 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(args: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    # Bytecode as `make` sets it up (PYTHONPYCACHEPREFIX, inherited): a child that may not write
+    # bytecode would compile every module it imports on each run.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 

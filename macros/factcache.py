@@ -1,15 +1,15 @@
-"""The validated fact base of the last build, reused by a build whose inputs have not changed.
+"""The validated fact base of the last build, stored and reused by a build whose inputs have not changed.
 
 Loading from the parse cache still validates every record: about 2.5 s at 100 times
 the real data, a fifth of the build. When no data file, no line of this package and
 none of the libraries that parse and validate has changed since a build stored its
-fact base, loading and validating again would give the same FactBase; the snapshot is
+fact base, loading and validating again would give the same FactBase; the stored one is
 that FactBase, pickled. Any change gives a new key, and the build loads and validates
 as usual.
 
-Only one snapshot is kept, in `.cache/sco-data/snapshot.pickle`. It is written by the
+Only one is kept, in `.cache/sco-data/factbase.pickle`. It is written by the
 build's background job after the exports, so a build does not wait for it; where the
-job runs in-process (`mkdocs serve`), no snapshot is written.
+job runs in-process (`mkdocs serve`), none is written.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .factbase import FactBase
 
 VERSION = "1"  # bump when FactBase changes shape without a change to this package's source
-FILE = "snapshot.pickle"
+FILE = "factbase.pickle"
 PACKAGE = Path(__file__).resolve().parent
 _KEY_BYTES = 64  # a hex SHA-256, written before the pickle
 
@@ -68,7 +68,7 @@ def get(folder: Path | None, wanted: str) -> FactBase | None:
 
 
 def put(folder: Path | None, fb: FactBase) -> None:
-    """Store `fb` under its key, replacing any earlier snapshot (unless it is the one stored already)."""
+    """Store `fb` under its key, replacing the one stored before (unless it is the same)."""
     if folder is None or not fb.key:
         return
     try:
@@ -87,7 +87,7 @@ def put(folder: Path | None, fb: FactBase) -> None:
         os.replace(tmp, folder / FILE)
         tmp = None
     except OSError:
-        pass  # a snapshot that cannot be written only makes the next build slower
+        pass  # a fact base that cannot be stored only makes the next build slower
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)

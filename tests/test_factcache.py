@@ -1,4 +1,4 @@
-"""The fact-base snapshot is reused only for the very inputs it was stored under."""
+"""The stored fact base is reused only for the very inputs it was stored under."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Callable
 import pytest
 
 from conftest import ROOT, copy_project, mkdocs_build
-from macros import snapshot
+from macros import factcache
 from macros.errors import DataError, Problem
 from macros.factbase import FactBase, load
 
@@ -24,19 +24,19 @@ def data(tmp_path: Path) -> Path:
 def _stored_marked(data: Path, cache: Path) -> FactBase:
     """Load, then store a copy that a fresh load could never give (a made-up warning), to tell reuse apart."""
     fb = load(data, data.parent, cache, reuse=True)
-    assert fb.key, "a load that may reuse a snapshot knows its key"
-    marked = dataclasses.replace(fb, warnings=[Problem("marker.yaml", 1, message="from the snapshot")])
+    assert fb.key, "a load that may reuse a stored fact base knows its key"
+    marked = dataclasses.replace(fb, warnings=[Problem("marker.yaml", 1, message="from the store")])
     marked.key = fb.key
-    snapshot.put(cache, marked)
+    factcache.put(cache, marked)
     return marked
 
 
-def test_same_inputs_reuse_the_snapshot(data: Path, tmp_path: Path) -> None:
+def test_same_inputs_reuse_the_stored_fact_base(data: Path, tmp_path: Path) -> None:
     """With nothing changed, the stored fact base is returned as it was stored."""
     cache = tmp_path / "cache"
     _stored_marked(data, cache)
     again = load(data, data.parent, cache, reuse=True)
-    assert [w.message for w in again.warnings] == ["from the snapshot"]
+    assert [w.message for w in again.warnings] == ["from the store"]
     assert again.facts == load(data, data.parent).facts
 
 
@@ -44,7 +44,7 @@ def test_reuse_is_opt_in(data: Path, tmp_path: Path) -> None:
     """`load` without `reuse` (what `make check` and the load benchmark call) always validates."""
     cache = tmp_path / "cache"
     _stored_marked(data, cache)
-    assert [w.message for w in load(data, data.parent, cache).warnings] != ["from the snapshot"]
+    assert [w.message for w in load(data, data.parent, cache).warnings] != ["from the store"]
 
 
 def _append_fact(data: Path) -> None:
@@ -74,58 +74,61 @@ def test_any_data_change_misses(data: Path, tmp_path: Path, change: Callable[[Pa
     try:
         fb = load(data, data.parent, cache, reuse=True)
     except DataError:
-        return  # the new errors were found: the snapshot did not hide them
-    assert [w.message for w in fb.warnings] != ["from the snapshot"]
+        return  # the new errors were found: the stored fact base did not hide them
+    assert [w.message for w in fb.warnings] != ["from the store"]
     assert fb.key and fb.key != marked.key
 
 
 def test_code_change_misses(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A change to the package's source (a new rule, a new field) gives a new key."""
-    before = snapshot.key(data, data.parent)
+    before = factcache.key(data, data.parent)
     package = tmp_path / "package"
-    shutil.copytree(snapshot.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(snapshot, "PACKAGE", package)
-    assert snapshot.key(data, data.parent) == before  # a copy of the same code: the same key
+    shutil.copytree(factcache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(factcache, "PACKAGE", package)
+    assert factcache.key(data, data.parent) == before  # a copy of the same code: the same key
     (package / "validate.py").write_text((package / "validate.py").read_text(encoding="utf-8") + "\n# a new rule\n",
                                          encoding="utf-8")
-    assert snapshot.key(data, data.parent) != before
+    assert factcache.key(data, data.parent) != before
 
 
 @pytest.mark.parametrize("content", [b"", b"0" * 64, b"not a hex key at all", None],
                          ids=["empty", "other key", "garbage", "damaged pickle"])
-def test_unusable_snapshot_is_ignored(data: Path, tmp_path: Path, content: bytes | None) -> None:
-    """A snapshot that is empty, stored under another key or damaged is skipped, not trusted."""
+def test_unusable_store_is_ignored(data: Path, tmp_path: Path, content: bytes | None) -> None:
+    """A stored file that is empty, stored under another key or damaged is skipped, not trusted."""
     cache = tmp_path / "cache"
     marked = _stored_marked(data, cache)
-    file = cache / snapshot.FILE
+    file = cache / factcache.FILE
     file.write_bytes(marked.key.encode() + b"\x80\x05broken" if content is None else content)
     fb = load(data, data.parent, cache, reuse=True)
-    assert [w.message for w in fb.warnings] != ["from the snapshot"] and fb.facts
+    assert [w.message for w in fb.warnings] != ["from the store"] and fb.facts
 
 
-def test_put_keeps_one_snapshot_and_skips_a_rewrite(data: Path, tmp_path: Path) -> None:
+def test_put_keeps_one_and_skips_a_rewrite(data: Path, tmp_path: Path) -> None:
     """Storing the same key again leaves the file alone; a fact base without a key is never stored."""
     cache = tmp_path / "cache"
     marked = _stored_marked(data, cache)
-    file = cache / snapshot.FILE
+    file = cache / factcache.FILE
     stamp = file.stat().st_mtime_ns
-    snapshot.put(cache, marked)
+    factcache.put(cache, marked)
     assert file.stat().st_mtime_ns == stamp
     keyless = load(data, data.parent)
     assert keyless.key == ""
-    snapshot.put(tmp_path / "other", keyless)
+    factcache.put(tmp_path / "other", keyless)
     assert not (tmp_path / "other").exists()
-    assert [p.name for p in cache.iterdir() if p.suffix in (".pickle", ".tmp")] == [snapshot.FILE]
+    assert [p.name for p in cache.iterdir() if p.suffix in (".pickle", ".tmp")] == [factcache.FILE]
 
 
-def test_build_from_snapshot_publishes_the_same_site(tmp_path: Path) -> None:
-    """A build writes the snapshot, and the next build, reusing it, publishes byte-identical pages and exports."""
+def test_build_from_stored_fact_base_publishes_the_same_site(tmp_path: Path) -> None:
+    """A build stores its fact base and compiled pages, and the next build, reusing them, publishes byte-identical pages
+    and exports."""
     project = copy_project(tmp_path / "project")
     first = mkdocs_build(project, tmp_path / "first")
     assert first.returncode == 0, first.stderr
-    stored = project / ".cache" / "sco-data" / snapshot.FILE
+    stored = project / ".cache" / "sco-data" / factcache.FILE
     assert stored.is_file()
-    assert snapshot.get(stored.parent, snapshot.key(project / "data", project)) is not None
+    assert factcache.get(stored.parent, factcache.key(project / "data", project)) is not None
+    pages = list((project / ".cache" / "sco-pages").glob("*.code"))
+    assert len(pages) == len(list((project / "docs").rglob("*.md")))  # each page's compiled template, too
     second = mkdocs_build(project, tmp_path / "second")
     assert second.returncode == 0, second.stderr
     files = sorted(p.relative_to(tmp_path / "first") for p in (tmp_path / "first").rglob("*") if p.is_file())
