@@ -136,8 +136,9 @@ class Renderer:
             marker = self._markers[n] = Markup(self._marker(n=n))
         return marker
 
-    def markers(self, quote_ids: Iterable[str], page: Page, anchor: str = "", label: str = "") -> list[Markup]:
-        return [self.cite(q, page, anchor, label) for q in quote_ids]
+    def markers(self, quote_ids: Iterable[str], page: Page, anchor: str = "", label: str = "") -> Markup:
+        """The markers of several quotes as one piece of HTML (one value for a template to output, not one each)."""
+        return Markup("".join([self.cite(q, page, anchor, label) for q in quote_ids]))
 
     def sources_list(self, page: Page) -> Markup:
         """The page's "Sources" section: every quote it cites, in order of first use."""

@@ -181,7 +181,7 @@ class Views:
         """One figure inline: '64 USD billion [n]', for prose that must not type numbers."""
         f = self.fb.figures[figure_id]
         anchor = self.r.anchor(page, f"fig-{f.id}")
-        markers = "".join(self.r.markers(f.cites, page, f"fig-{f.id}", f.label))
+        markers = self.r.markers(f.cites, page, f"fig-{f.id}", f.label)
         ident = f' id="{anchor}"' if anchor else ""
         return Markup(f'<span class="sco-figure-value"{ident}>{number(f.value)} {plain(f.unit)}</span>{markers}')
 
