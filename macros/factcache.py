@@ -9,7 +9,9 @@ as usual.
 
 Only one is kept, in `.cache/sco-data/factbase.pickle`. It is written by the
 build's background job after the exports, so a build does not wait for it; where the
-job runs in-process (`mkdocs serve`), none is written.
+job runs in-process (`mkdocs serve`), none is written. Being a pickle, it is trusted as
+this checkout's own build output, like everything in `.cache/`: never copy a `.cache/`
+in from elsewhere.
 """
 
 from __future__ import annotations
