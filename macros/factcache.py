@@ -10,8 +10,9 @@ as usual.
 Only one is kept, in `.cache/sco-data/factbase.pickle`. It is written by the
 build's background job after the exports, so a build does not wait for it; where the
 job runs in-process (`mkdocs serve`), none is written. Being a pickle, it is trusted as
-this checkout's own build output, like everything in `.cache/`: never copy a `.cache/`
-in from elsewhere.
+build output of this repository, like everything in `.cache/` (the pull-request
+workflow restores `.cache/` only from this repository's own runs): never copy one in
+from anywhere else.
 """
 
 from __future__ import annotations
