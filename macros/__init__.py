@@ -61,7 +61,6 @@ def define_env(env: Any) -> None:
     )
     state = citations.new_build()
     state.factbase = fb
-    state.cache_dir = cache / "sco-data"
     renderer = Renderer(fb, links, state, cache / "sco-templates")
     views = Views(renderer)
     charts = Charts(renderer, views)

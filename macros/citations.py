@@ -8,7 +8,6 @@ registered its citations here; the hook then fills in the "Cited on" lists.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 
@@ -45,7 +44,6 @@ class BuildState:
     pages: dict[str, PageCitations] = field(default_factory=dict)
     cited_on: dict[str, dict[Citer, None]] = field(default_factory=dict)
     factbase: Any = None
-    cache_dir: Path | None = None  # where the build's parse cache and stored fact base live
 
     def page(self, url: str) -> PageCitations:
         return self.pages.setdefault(url, PageCitations())

@@ -32,13 +32,18 @@ def on_config(config: Any) -> Any:
     return config
 
 
+def _cache(config: Any, name: str) -> Path:
+    """One of the build's caches, in the project's `.cache/` (where define_env keeps the others)."""
+    return Path(config.config_file_path).parent / ".cache" / name
+
+
 def on_pre_build(config: Any) -> None:
     """mkdocs-macros compiles each page as a template: reuse the compiled code between builds."""
     from macros import pagecache
 
     plugin = config.plugins.get("macros")
     if plugin is not None:
-        pagecache.install(plugin.env, Path(config.config_file_path).parent / ".cache" / "sco-pages")
+        pagecache.install(plugin.env, _cache(config, "sco-pages"))
 
 
 def _export_job(config: Any) -> Callable[[], object] | None:
@@ -67,10 +72,10 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
     job = _export_job(config)
     if job is not None:
-        state = citations.CURRENT
+        fb, folder = citations.CURRENT.factbase, _cache(config, "sco-data")
         try:
             # and, off the build's wall time, the fact base a next build with the same inputs reuses
-            _EXPORTS.start(job, spare=lambda: factcache.put(state.cache_dir, state.factbase))
+            _EXPORTS.start(job, spare=lambda: factcache.put(folder, fb))
         except Exception as exc:  # run in-process (no fork here): fail the build the same way
             raise PluginError(f"Writing the data exports failed: {exc!r}") from None
     return env
