@@ -104,6 +104,11 @@ def define_env(env: Any) -> None:
         return renderer.markers(ids, page)
 
     @macro
+    def cite_fact(*ids: str) -> Markup:
+        """Markers for facts a page states in its own prose: each fact's quotes, and an anchor its backlinks land on."""
+        return renderer.fact_markers([fb.facts[i] for i in ids], _current(env))
+
+    @macro
     def position(id: str) -> Markup:
         """A Russia/China comparison for one issue: stances side by side, summary and outcome."""
         return views.position(_current(env), id)

@@ -190,6 +190,24 @@ class Renderer:
         return self.html("fact.html", tag=tag, anchor=anchor, markers=self.markers(fact.cites, page, cite_anchor, label),
                          disagreements=disagreements, **parts)
 
+    def fact_markers(self, facts: Iterable[Fact], page: Page) -> Markup:
+        """Markers for facts restated in a page's prose: the page shows each fact (exports, backlinks),
+        and an empty anchor `fact-ID` sits where the sentence ends; a quote two facts share is marked once."""
+        anchors: list[str] = []
+        quotes: dict[str, None] = {}
+        for fact in facts:
+            anchor = self.anchor(page, f"fact-{fact.id}")
+            if anchor:
+                self.state.page(page.url).facts.append(fact.id)
+                anchors.append(anchor)
+            label = str(self._parts(fact)["label"])
+            for quote_id in fact.cites:
+                self.cite(quote_id, page, anchor or f"fact-{fact.id}", label)  # backlinks name every fact
+                quotes.setdefault(quote_id, None)
+        numbers = self.state.page(page.url).numbers
+        markers = Markup("".join([self._markers[numbers[q]] for q in quotes]))
+        return self.html("fact_ref.html", anchors=anchors, markers=markers)
+
     def _disagreement(self, fact: Fact, other: Fact, page: Page, anchor: str, label: str) -> Row:
         """The other side of a disagreement: in full the first time the pair meets on a page, then as a link."""
         pairs = self._pairs.setdefault(page.url, set())
