@@ -12,7 +12,9 @@ export NO_MKDOCS_2_WARNING := 1
 unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
 
-.PHONY: serve build offline test check verify-quotes schema browser bench screenshots lock clean help
+NPM_STAMP := node_modules/.package-lock.json
+
+.PHONY: serve build offline test check verify-quotes schema browser java bench screenshots lock clean help
 
 help:
 	@echo "make serve          build and serve the site on http://127.0.0.1:8000 (reloads on data edits)"
@@ -36,6 +38,20 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 
+# Debian's Java for the Nu Html Checker, which the tests run on every built page.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Java runtime for the HTML checker"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; }
+
+# Test and benchmark tools from npm, pinned in package-lock.json. --ignore-scripts: vnu-jar's install
+# script would download a Java runtime; Debian's is used instead.
+$(NPM_STAMP): package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Node.js and npm for the test tools"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
 
@@ -55,7 +71,7 @@ verify-quotes: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python -m macros schema
 
-test: $(STAMP) browser
+test: $(STAMP) browser java $(NPM_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -70,6 +70,8 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     """Every page's Markdown is converted, so the exports can be written while MkDocs renders the theme."""
     from mkdocs.exceptions import PluginError
 
+    escape_front_matter(files)
+
     job = _export_job(config)
     if job is not None:
         fb, folder = citations.CURRENT.factbase, _cache(config, "sco-data")
@@ -79,6 +81,28 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
         except Exception as exc:  # run in-process (no fork here): fail the build the same way
             raise PluginError(f"Writing the data exports failed: {exc!r}") from None
     return env
+
+
+#: Front-matter fields the theme writes into HTML as they are (Material's base.html, header and nav).
+THEME_META = ("title", "description", "author")
+
+
+def escape_front_matter(files: Any) -> None:
+    """Escape the front-matter fields the theme prints unescaped, once, after every page's Markdown is
+    converted (macros and the JSON-LD have used the plain text) and before any template is rendered.
+
+    MkDocs' theme environment does not autoescape, and Material writes `page.meta.description` into
+    `<meta content="...">` and `page.meta.title` into `<title>`, the header and the nav as they are: a
+    description with a double quote ended the attribute there. A title taken from a page's first
+    heading is already HTML; one from front matter becomes HTML here.
+    """
+    from macros.text import attribute
+
+    for file in files.documentation_pages():
+        meta = file.page.meta if file.page is not None else None
+        for key in THEME_META:
+            if meta and isinstance(meta.get(key), str):
+                meta[key] = attribute(meta[key])
 
 
 def on_post_build(config: Any) -> None:

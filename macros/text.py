@@ -23,6 +23,11 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
+def attribute(text: str) -> str:
+    """Escape text for HTML text and double-quoted attributes: `& < > "` (an apostrophe stays readable)."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.&][A-Za-z0-9]+)*")
 _BEFORE, _AFTER = r"(?<![\w&#;.-])", r"(?![\w-])"  # a term is a whole word, not part of an entity or id
 

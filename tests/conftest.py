@@ -61,6 +61,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project built once for opening from disk (`make offline`), into a temporary folder."""
+    out = tmp_path_factory.mktemp("offline") / "site-offline"
+    result = run([PY, "-c", "import sys; from macros.sitebuild import build_site; "
+                  f"sys.exit(build_site('offline', __import__('pathlib').Path({str(out)!r})))"], cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
 def page(site: Path) -> Callable[[str], BeautifulSoup]:
     """Parse a built page by its path under site/ ('' for the home page)."""
     cache: dict[str, BeautifulSoup] = {}
@@ -82,3 +92,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
     terminalreporter.write_line(f"bad-data corpus: {len(CASES) + 3} cases (table-driven plus non-UTF-8, 50 MB, "
                                 f"all-at-once); injection corpus: {len(HOSTILE)} hostile strings in every text field "
                                 f"of 9 record kinds, through {PAGE.count('{{')} macro calls")
+    from test_html_valid import REPORT
+
+    for line in REPORT:
+        terminalreporter.write_line(line)

@@ -52,15 +52,6 @@ def page_paths(root: Path, offline: bool) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("offline") / "site-offline"
-    result = run([sys.executable, "-c", f"import sys; from macros.sitebuild import build_site; "
-                  f"sys.exit(build_site('offline', __import__('pathlib').Path({str(out)!r})))"], cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
-@pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
     handler = functools.partial(QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
