@@ -28,13 +28,20 @@ class PageCitations:
     order: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
     numbers: dict[str, int] = field(default_factory=dict)
+    uses: list[int] = field(default_factory=lambda: [0])  # markers placed per number (index 0 unused)
 
     def number(self, quote_id: str) -> int:
         """The quote's footnote number on this page (constant time: pages can cite thousands)."""
         if quote_id not in self.numbers:
             self.order.append(quote_id)
             self.numbers[quote_id] = len(self.order)
+            self.uses.append(0)
         return self.numbers[quote_id]
+
+    def use(self, n: int) -> int:
+        """Count one more marker [n] placed in the page; returns its rank (1, 2, ...), part of its id."""
+        self.uses[n] += 1
+        return self.uses[n]
 
 
 @dataclass

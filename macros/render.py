@@ -25,6 +25,7 @@ from .schema import Fact, Quote
 from .text import Abbreviations, human_date, inline, plain, text_fragment
 
 TEMPLATES = Path(__file__).parent / "templates"
+_OCCURRENCE = "\x00use\x00"  # stands for a marker's own id while its template is filled once per number
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -71,7 +72,7 @@ class Renderer:
         self._anchors: dict[str, set[str]] = {}
         self._pairs: dict[str, set[frozenset[str]]] = {}
         self._entries: dict[str, dict[str, object]] = {}
-        self._markers: dict[int, Markup] = {}
+        self._markers: dict[int, tuple[str, ...]] = {}
         self.prose: list[str] = []  # the current page's own text and plain-text macro results
         self._fact_parts: dict[str, dict[str, object]] = {}
 
@@ -127,14 +128,23 @@ class Renderer:
         return "; ".join(seen)
 
     # -- citations -----------------------------------------------------------------------
+    def _number(self, quote_id: str, page: Page, citer_anchor: str, citer_label: str) -> int:
+        """The quote's number on this page; the citing place is recorded for the source page's backlinks."""
+        self.state.record(quote_id, Citer(page.url, page.title, citer_anchor, citer_label))
+        return self.state.page(page.url).number(quote_id)
+
+    def _marker_for(self, page: Page, n: int) -> Markup:
+        """The marker [n] as it is placed in the page, with an id of its own (`cite-N-K`, the K-th use of
+        number N) that the Sources entry links back to."""
+        parts = self._markers.get(n)
+        if parts is None:  # a marker depends only on its number and its use: the template is filled once per number
+            parts = self._markers[n] = tuple(self._marker(n=n, ident=_OCCURRENCE).split(_OCCURRENCE, 1))
+        use = self.state.page(page.url).use(n)
+        return Markup(f"{parts[0]}cite-{n}-{use}{parts[1]}")
+
     def cite(self, quote_id: str, page: Page, citer_anchor: str = "", citer_label: str = "") -> Markup:
         """A footnote marker for a quote, numbered for this page, recorded for backlinks."""
-        n = self.state.page(page.url).number(quote_id)
-        self.state.record(quote_id, Citer(page.url, page.title, citer_anchor, citer_label))
-        marker = self._markers.get(n)
-        if marker is None:  # a marker depends only on its number
-            marker = self._markers[n] = Markup(self._marker(n=n))
-        return marker
+        return self._marker_for(page, self._number(quote_id, page, citer_anchor, citer_label))
 
     def markers(self, quote_ids: Iterable[str], page: Page, anchor: str = "", label: str = "") -> Markup:
         """The markers of several quotes as one piece of HTML (one value for a template to output, not one each)."""
@@ -142,11 +152,12 @@ class Renderer:
 
     def sources_list(self, page: Page) -> Markup:
         """The page's "Sources" section: every quote it cites, in order of first use."""
-        order = self.state.page(page.url).order
+        cited = self.state.page(page.url)
+        order = cited.order
         if not order:
             return Markup("")
         entries = []
-        for quote_id in order:
+        for n, quote_id in enumerate(order, 1):
             entry = self._entries.get(quote_id)
             if entry is None:  # the same on every page that cites the quote: built once per build
                 quote = self.fb.quotes[quote_id]
@@ -159,8 +170,9 @@ class Renderer:
                     "original_url": text_fragment(source.url, quote.text) if source.url else None,
                 }
             context_url = self.links.link(str(entry["context_src"]), page.url, str(entry["anchor"]))
-            entries.append(Row(**entry, context_url=context_url))
-        return self.html("sources_list.html", entries=entries)
+            entries.append(Row(**entry, context_url=context_url, n=n, backrefs=_backrefs(n, cited.uses[n])))
+        sources = {self.fb.quotes[q].source for q in order}
+        return self.html("sources_list.html", entries=entries, quotes=len(order), sources=len(sources))
 
     # -- facts and quotes ----------------------------------------------------------------
     def _parts(self, fact: Fact) -> dict[str, object]:
@@ -194,7 +206,7 @@ class Renderer:
         """Markers for facts restated in a page's prose: the page shows each fact (exports, backlinks),
         and an empty anchor `fact-ID` sits where the sentence ends; a quote two facts share is marked once."""
         anchors: list[str] = []
-        quotes: dict[str, None] = {}
+        quotes: dict[int, None] = {}  # quote numbers, each marked once
         for fact in facts:
             anchor = self.anchor(page, f"fact-{fact.id}")
             if anchor:
@@ -202,10 +214,9 @@ class Renderer:
                 anchors.append(anchor)
             label = str(self._parts(fact)["label"])
             for quote_id in fact.cites:
-                self.cite(quote_id, page, anchor or f"fact-{fact.id}", label)  # backlinks name every fact
-                quotes.setdefault(quote_id, None)
-        numbers = self.state.page(page.url).numbers
-        markers = Markup("".join([self._markers[numbers[q]] for q in quotes]))
+                n = self._number(quote_id, page, anchor or f"fact-{fact.id}", label)  # backlinks name every fact
+                quotes.setdefault(n, None)
+        markers = Markup("".join([self._marker_for(page, n) for n in quotes]))
         return self.html("fact_ref.html", anchors=anchors, markers=markers)
 
     def _disagreement(self, fact: Fact, other: Fact, page: Page, anchor: str, label: str) -> Row:
@@ -229,6 +240,23 @@ class Renderer:
         return self.html("quote.html", text=plain(quote.text, self.abbr),
                          attribution=self.attribution(quote),
                          markers=self.markers([quote.id], page, "", "quoted"))
+
+
+def _backrefs(n: int, uses: int) -> list[Row]:
+    """Links from Sources entry n back to each of its markers: ↑ alone for one use, then a b c … for several."""
+    if uses == 1:
+        return [Row(href=f"#cite-{n}-1", text="↑", label=f"Back to citation [{n}] in the text")]
+    return [Row(href=f"#cite-{n}-{k}", text=_letters(k), label=f"Back to citation [{n}], use {k} of {uses}")
+            for k in range(1, uses + 1)]
+
+
+def _letters(k: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa: the labels of a Sources entry's backlinks."""
+    out = ""
+    while k:
+        k, rest = divmod(k - 1, 26)
+        out = chr(97 + rest) + out
+    return out
 
 
 def _names(names: list[str]) -> str:
