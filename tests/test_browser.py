@@ -163,6 +163,29 @@ def test_search_finds_and_opens_the_right_page(browser: Browser, target: Site, t
     assert target.external == [] and target.console == []
 
 
+@pytest.mark.parametrize("term,page_name", [
+    ("docking", "docking"), ("RATS", "rats"), ("enlargement", "enlargement"),
+    ("Iran", "enlargement/what-changed"), ("CSTO", "rats/exercises"),
+])
+def test_search_puts_the_theme_page_first(browser: Browser, target: Site, term: str, page_name: str) -> None:
+    """Typing a theme's word into Material's search lists that theme page first, above the glossary and sources."""
+    context = new_context(browser, target, viewport={"width": 1280, "height": 900})
+    page = watch(context.new_page(), target)
+    page.goto(target.url(target.pages[0]), wait_until="networkidle")
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").fill(term)  # one input event: no results of a half-typed word
+    results = page.locator("li.md-search-result__item > a")
+    results.first.wait_for(state="visible", timeout=15000)
+    hrefs = None
+    while hrefs != (hrefs := results.evaluate_all("els => els.map(e => e.getAttribute('href'))")):
+        page.wait_for_timeout(300)  # until the list stops changing
+    path = urlparse(hrefs[0]).path
+    wanted = theme_path(target, page_name)
+    assert path.endswith("/" + wanted) or path.endswith("/" + wanted.replace("index.html", "")), (term, path)
+    context.close()
+    assert target.external == [] and target.console == []
+
+
 def test_citation_preview_on_hover_focus_and_tap(browser: Browser, target: Site) -> None:
     """Hover, keyboard focus and tap each reveal the quote's text next to the marker."""
     for mode in ("hover", "focus", "tap"):
