@@ -20,8 +20,9 @@ from .factbase import FactBase, load
 from .links import SiteLinks
 from .render import Page, Renderer, Row
 from .schema import TOPICS
-from .text import human_date
+from .text import human_date, spelled
 from .charts import Charts
+from .glance import Glance
 from .views import Views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +65,7 @@ def define_env(env: Any) -> None:
     renderer = Renderer(fb, links, state, cache / "sco-templates")
     views = Views(renderer)
     charts = Charts(renderer, views)
+    glance = Glance(renderer)
     # Kept off env.variables: mkdocs-macros serialises every variable to JSON for its debug log
     # on each build, which for a large fact base cost seconds.
     _CURRENT[:] = [renderer]
@@ -144,10 +146,44 @@ def define_env(env: Any) -> None:
         """How many member states the data records for a year (default: the newest source's year)."""
         return views.member_count(year or fb.newest_year())
 
+    def _at_precision(date: str, precision: str) -> str:
+        keep = {"year": 1, "month": 2, "day": 3}[precision]
+        return human_date("-".join(date.split("-")[:keep]))
+
     @macro
-    def newest_source_date() -> str:
-        """The newest source's publication date in words: the site's "as of" date."""
-        return human_date(fb.newest_source().published)
+    def newest_source_date(precision: str = "day") -> str:
+        """The newest source's publication date in words (at most as precise as asked): the site's "as of" date."""
+        return _at_precision(fb.newest_source().published, precision)
+
+    @macro
+    def event_date(id: str, precision: str = "day") -> str:
+        """An event's date in words, at most as precise as asked ("year", "month", "day") and as the data gives."""
+        return _at_precision(fb.events[id].date, precision)
+
+    @macro
+    def in_words(n: int) -> str:
+        """A small count in words, as prose writes it: `in_words(member_count(2001))` is "six"."""
+        return spelled(n)
+
+    @macro
+    def event_year(id: str) -> int:
+        """An event's year, as a number (for `member_count(event_year(...))`)."""
+        return int(fb.events[id].date[:4])
+
+    @macro
+    def joined(state: str) -> int:
+        """The year a state's membership began, from its membership record."""
+        return next(s.from_ for s in fb.membership[state].statuses if s.status in ("member", "founding-member"))
+
+    @macro
+    def at_a_glance(bodies: list[str], bodies_fact: str) -> Markup:
+        """The "At a glance" box: statuses as of the newest source, founding, permanent `bodies` (actor ids) and their seats."""
+        return glance.at_a_glance(_current(env), bodies, bodies_fact)
+
+    @macro
+    def member_map() -> Markup:
+        """An SVG map of Eurasia, each state coloured by its status as of the newest source, linking to Members."""
+        return glance.member_map(_current(env))
 
     @macro
     def figures(metric: str | None = None) -> Markup:
@@ -217,9 +253,9 @@ def define_env(env: Any) -> None:
         return Markup(f'<a href="{escape(href)}" download><code>{escape(EXPORT_DIR)}/{escape(name)}</code></a>')
 
     @macro
-    def source_date(id: str) -> str:
-        """A source's publication date in words, at its precision."""
-        return human_date(fb.sources[id].published)
+    def source_date(id: str, precision: str = "day") -> str:
+        """A source's publication date in words, at its precision (or less, when asked for "month" or "year")."""
+        return _at_precision(fb.sources[id].published, precision)
 
     @macro
     def topic_label(topic: str) -> str:

@@ -184,3 +184,12 @@ def number(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+
+
+def spelled(value: int) -> str:
+    """6 -> 'six': a small count in words, as prose writes it; 21 and above stay digits."""
+    return _WORDS[value] if 0 <= value < len(_WORDS) else f"{value:,}"

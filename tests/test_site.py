@@ -65,10 +65,10 @@ def test_ecfr_quotes_are_attributed_to_chapter_authors_and_speakers(page: Page) 
 
 
 def test_cited_facts_carry_markers_that_resolve(page: Page) -> None:
-    """On the home page every fact has markers; each points at a Sources entry whose quote is the preview's."""
+    """On the home page every fact stated in prose has markers; each points at a Sources entry whose quote is the preview's."""
     soup = page("")
-    facts = soup.select(".sco-fact")
-    assert facts, "the home page shows no facts"
+    facts = soup.select(".sco-fact-ref")
+    assert facts, "the home page states no facts"
     sources = soup.find("section", class_="sco-sources")
     for fact in facts:
         markers = fact.select("a.sco-cite")
@@ -120,10 +120,11 @@ def test_text_fragment_decodes_to_the_quote() -> None:
 
 
 def test_backlinks_land_on_the_citing_fact(page: Page, site: Path) -> None:
-    """A quote cited on the home page lists that page's fact in "Cited on", and the link's anchor exists."""
+    """A quote cited in the home page's prose lists that page's fact in "Cited on", and the link's anchor exists."""
     home = page("")
-    fact = home.select_one(".sco-fact")
-    marker = fact.select_one("a.sco-cite")
+    ref = home.select_one(".sco-fact-ref")
+    fact = ref.select_one("span[id^='fact-']")
+    marker = ref.select_one("a.sco-cite")
     entry = home.find(id=marker["href"][1:])
     context = entry.find("a", string="Quote in context")["href"]
     source_path, quote_anchor = context.split("#")
