@@ -228,7 +228,7 @@ class Renderer:
         other_parts = self._parts(other)
         if shown:
             return Row(href=f"#fact-{other.id}", short=other_parts["label"])
-        return Row(href=None, claim=other_parts["claim"], markers=self.markers(other.cites, page, anchor, label))
+        return Row(href=None, id=other.id, claim=other_parts["claim"], markers=self.markers(other.cites, page, anchor, label))
 
     def facts(self, facts: Iterable[Fact], page: Page) -> Markup:
         items = [self.fact(f, page, tag="li") for f in facts]
