@@ -66,6 +66,10 @@ Members: {{ members_as_of(2015) }}.
 
 {{ membership_chart() }}
 
+{{ at_a_glance(bodies=["russia"], bodies_fact="fact-a") }}
+
+{{ member_map() }}
+
 {{ figures() }}
 
 {{ figure_chart("metric-a") }}
