@@ -43,7 +43,10 @@ class StateStatus:
 
 
 class Glance:
-    """Macro bodies for the home page: `at_a_glance` and `member_map`."""
+    """Macro bodies for the home page: `at_a_glance` and `member_map`.
+
+    The box's markers name its own rows (`glance-founded`, `glance-bodies`) as the place that cites them,
+    so a source page's "Cited on" link lands on the row."""
 
     def __init__(self, r: Renderer) -> None:
         self.r = r
@@ -97,9 +100,9 @@ class Glance:
             founders = [s for s in self.statuses(int(founded.date[:4])) if s.status == "member"]
             founding = Row(
                 date=human_date(founded.date), founders=len(founders),
-                markers=self.r.markers(founded.cites, page, f"event-{founded.id}", founded.title),
+                markers=self.r.markers(founded.cites, page, "glance-founded", founded.title),
                 before=[Row(name=name, year=event.date[:4],
-                            markers=self.r.markers(event.cites, page, f"event-{event.id}", event.title))
+                            markers=self.r.markers(event.cites, page, "glance-founded", event.title))
                         for name, event in before],
             )
         fact = self.fb.facts[bodies_fact]
@@ -112,11 +115,11 @@ class Glance:
             body_rows.append(Row(
                 name=actor.name, abbreviation=actor.abbreviation,
                 place=seat.place if seat else None,
-                markers=self.r.markers(seat.cites, page, f"event-{seat.id}", seat.title) if seat else Markup(""),
+                markers=self.r.markers(seat.cites, page, "glance-bodies", seat.title) if seat else Markup(""),
             ))
         return self.r.html(
             "glance.html", year=year, as_of=human_date(newest.published), groups=groups, founding=founding,
-            bodies=body_rows, bodies_markers=self.r.markers(fact.cites, page, f"fact-{fact.id}", _short(fact.claim)),
+            bodies=body_rows, bodies_markers=self.r.markers(fact.cites, page, "glance-bodies", _short(fact.claim)),
             newest=Row(date=human_date(newest.published), published=newest.published,
                        authors=", ".join(newest.authors), title=newest.title, outlet=newest.outlet,
                        href=self.r.links.link(f"sources/{newest.id}.md", page.url)),
