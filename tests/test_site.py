@@ -196,12 +196,10 @@ def test_edit_links_open_the_yaml_line(page: Page, kind: str, selector: str) -> 
     import yaml as _yaml
 
     repo = _yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""))["extra"]["repository"]
-    from bench.run import theme_pages
-
-    # Theme pages state most facts in their prose now; test the first page (home, then themes) that lists some.
-    names = ["", *theme_pages()] if kind == "facts" else ["figures"]
-    links = next((found for found in (page(name).select(selector) for name in names) if found), [])
-    assert links
+    # Theme pages state their facts in prose; each source page lists every fact drawn from it.
+    names = [f"sources/{s}" for s in sorted(FB.sources)] if kind == "facts" else ["figures"]
+    links = [a for name in names for a in page(name).select(selector)]
+    assert len(links) >= (len(FB.facts) if kind == "facts" else len(FB.figures))
     for a in links:
         element = a.find_parent(id=True)
         record_id = element["id"].split("-", 1)[1]
