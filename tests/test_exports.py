@@ -93,7 +93,7 @@ def test_dataset_json_ld_links_claims_quotes_works_and_pages(site: Path, page: C
         assert nodes[quotation["isPartOf"]["@id"]]["@type"] == "CreativeWork"
         assert quotation["text"] == FB.quotes[quotation["@id"][7:]].text
     base = json.loads(page("docking").find("script", type="application/ld+json").string)["@base"]
-    shown = {f["id"] for f in page("docking").select("article .sco-fact[id], article .sco-fact-ref [id]")}
+    shown = {f["id"] for f in page("docking").select("article .sco-fact[id^='fact-'], article .sco-fact-ref span[id^='fact-']")}
     on_page = {c["@id"][1:] for c in claims if any(u == f"{base}#{c['@id'][1:]}" for u in c.get("url", []))}
     assert on_page == shown and shown
     quote = nodes["#quote-" + next(iter(FB.quotes))]
