@@ -10,15 +10,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import DataError, Problem
+from . import errors
+from .errors import DataError, Problem, count_line, root_causes_first
 from .factbase import load
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _print(problems: list[Problem], annotations: bool) -> None:
-    for problem in problems:
-        print(problem.annotation() if annotations else str(problem))
+def _print(problems: list[Problem], annotations: bool, where: str = "in the data") -> None:
+    """Each problem on a line, root causes first; as GitHub annotations (with a summary) if asked."""
+    for line in (errors.annotations(problems, where) if annotations else map(str, root_causes_first(problems))):
+        print(line)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -26,7 +28,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         fb = load(args.data, args.root, args.root / ".cache" / "sco-data")
     except DataError as exc:
         _print(exc.problems, args.annotations)
-        print(f"{len(exc.problems)} error{'s' if len(exc.problems) != 1 else ''} in the data.", file=sys.stderr)
+        print(count_line(exc.problems), file=sys.stderr)
         return 1
     warnings = list(fb.warnings)
     if args.cited:

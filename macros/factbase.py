@@ -134,8 +134,40 @@ def _load(data_dir: Path, root: Path, cache_dir: Path | None) -> FactBase:
     raw, problems = load_all(data_dir, root, ParseCache(cache_dir))
     parsed, schema_problems = parse(raw)
     problems += schema_problems
-    cross = check(parsed)
-    problems += [p for p in cross if p.severity == "error"]
-    if problems:
+    unread, dropped = _unreadable(problems, data_dir, root) if problems else ({}, {})
+    cross = check(parsed, unread, dropped, root)
+    problems += [p for p in cross if p.severity in ("error", "note")]
+    if any(p.severity == "error" for p in problems):
         raise DataError(problems)
-    return build(parsed, [p for p in cross if p.severity != "error"])
+    return build(parsed, [p for p in cross if p.severity not in ("error", "note")])
+
+
+def _unreadable(problems: list[Problem], data_dir: Path, root: Path
+                ) -> tuple[dict[str, dict[str, tuple[str, int]]], dict[str, set[str]]]:
+    """What the loader could not read: ids of files that failed to parse (from their `- id:` lines), by kind,
+    with the place of the file's error; and ids of records refused whole. References to either are not
+    reported one by one: the file's or the record's own error is the root cause."""
+    from .hints import ids_in_text
+    from .schema import KIND_NAMES
+
+    kinds = {name: kind for kind, name in KIND_NAMES.items()}
+    unread: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+    dropped: dict[str, set[str]] = defaultdict(set)
+    for problem in problems:
+        if problem.kind and problem.record_id and not problem.field and problem.kind in kinds:
+            dropped[kinds[problem.kind]].add(problem.record_id)  # a record the loader refused (tag, duplicate key)
+            continue
+        if problem.kind or not problem.message.startswith("YAML syntax error"):
+            continue
+        path = root / problem.file
+        try:
+            if path.is_symlink() or not path.resolve().is_relative_to(data_dir.resolve()):
+                continue
+            parts = path.relative_to(data_dir).parts
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except (OSError, ValueError):
+            continue
+        kind = parts[0] if len(parts) > 1 else Path(parts[0]).stem
+        for value in ids_in_text(text):
+            unread[kind].setdefault(value, (problem.file, problem.line))
+    return unread, dropped

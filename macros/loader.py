@@ -138,6 +138,11 @@ class _Builder:
                 raise _Reject(key_node.start_mark.line + 1, "merge keys (<<) are not allowed", "")
             if key in result:
                 first = lines.get(path + (key,), 0)
+                if key == "id":  # two records run together: the second lost its '- '
+                    raise _Reject(key_node.start_mark.line + 1,
+                                  f"a second 'id' in one record (the first is on line {first}): "
+                                  "is the '- ' missing before this 'id:'?",
+                                  "each record starts with '- id: ...'")
                 raise _Reject(
                     key_node.start_mark.line + 1,
                     f"duplicate key {key!r} (first on line {first})",
@@ -200,14 +205,9 @@ def parse_bytes(raw: bytes, kind: str, rel: str) -> tuple[list[RawRecord], list[
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "end of stream" in str(exc.problem):
-            mark = exc.context_mark  # the unclosed thing starts here, not at the end of the file
-        line = mark.line + 1 if mark else 1
-        message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        if exc.context_mark is not None and exc.problem_mark is not None and mark is exc.context_mark:
-            message += f" (the file ends at line {exc.problem_mark.line + 1})"
-        hint = "tabs cannot indent YAML: use spaces" if "\t" in message or "tab" in message else "check indentation and quoting"
+        from .yamlsyntax import explain
+
+        line, message, hint = explain(exc, text)  # in plain words, at the line the mistake is on
         return [], [Problem(rel, line, message=f"YAML syntax error: {message}", hint=hint)]
     except yaml.YAMLError as exc:
         return [], [Problem(rel, 1, message=f"YAML error: {exc}", hint="check the file's syntax")]

@@ -6,17 +6,20 @@ a list of typed records per kind, or a DataError naming each `file:line`.
 
 from __future__ import annotations
 
+import types
+import typing
 from collections import defaultdict
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
+from .hints import closest, did_you_mean, template
 from .loader import RawRecord
 from .schema import KIND_NAMES, KINDS, Record
 
 _HINTS = {
-    "extra_forbidden": "unknown field: check its spelling against the template in CONTRIBUTING.md",
     "missing": "this field is required",
     "string_pattern_mismatch": "",
     "literal_error": "",
@@ -39,9 +42,36 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _message(err: dict[str, Any]) -> tuple[str, str]:
+def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at `loc` inside a record of `model` (for "did you mean")."""
+    tp: Any = model
+    for part in loc:
+        while True:  # unwrap Optional[...] and Annotated[...]
+            origin, args = typing.get_origin(tp), typing.get_args(tp)
+            if origin in (typing.Union, types.UnionType):
+                tp = next(a for a in args if a is not type(None))
+            elif origin is typing.Annotated:
+                tp = args[0]
+            else:
+                break
+        if isinstance(part, int):
+            args = typing.get_args(tp)
+            tp = args[0] if args else None
+        elif isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+            tp = tp.model_fields[part].annotation
+        else:
+            return []
+    while typing.get_origin(tp) in (typing.Union, types.UnionType):
+        tp = next(a for a in typing.get_args(tp) if a is not type(None))
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [field.alias or name for name, field in tp.model_fields.items()]
+    return []
+
+
+def _message(err: dict[str, Any], kind_of_record: str = "", model: type[BaseModel] | None = None) -> tuple[str, str]:
     kind = err["type"]
     msg = err["msg"]
+    where = template(kind_of_record) if kind_of_record else "the templates/ folder"
     if kind == "value_error":
         msg = msg.removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
@@ -51,9 +81,17 @@ def _message(err: dict[str, Any]) -> tuple[str, str]:
         if "https?" in pattern:
             return "not an http(s) URL", "only http:// and https:// addresses are accepted"
     if kind == "extra_forbidden":
-        return "unknown field", _HINTS[kind]
+        loc = tuple(err["loc"])
+        names = _field_names(model, loc[:-1]) if model is not None else []
+        return "unknown field", did_you_mean(str(loc[-1]), names, f"check its spelling against {where}")
     if kind == "missing":
-        return "required field is missing", "add it; see the template in CONTRIBUTING.md"
+        return "required field is missing", f"add it; {where} shows every field"
+    if kind == "literal_error":
+        import re
+
+        allowed = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
+        value = err.get("input")
+        return msg, did_you_mean(value, allowed) if isinstance(value, str) else ""
     return msg, _HINTS.get(kind, "")
 
 
@@ -83,7 +121,7 @@ def parse(raw: Iterable[RawRecord]) -> tuple[dict[str, list[tuple[Record, RawRec
                 loc = tuple(err["loc"])
                 if loc and loc[-1] == "from_":
                     loc = loc[:-1] + ("from",)
-                message, hint = _message(err)
+                message, hint = _message(err, rec.kind, model)
                 problems.append(Problem(rec.file, rec.line_of(loc), KIND_NAMES[rec.kind], rec.id,
                                         _field_name(loc), message, hint))
     return parsed, problems
@@ -92,8 +130,14 @@ def parse(raw: Iterable[RawRecord]) -> tuple[dict[str, list[tuple[Record, RawRec
 class _Checker:
     """Cross-record rules over parsed records."""
 
-    def __init__(self, parsed: dict[str, list[tuple[Record, RawRecord]]]) -> None:
+    def __init__(self, parsed: dict[str, list[tuple[Record, RawRecord]]],
+                 unread: dict[str, dict[str, tuple[str, int]]] | None = None,
+                 dropped: dict[str, set[str]] | None = None, root: Path | None = None) -> None:
         self.parsed = parsed
+        self.unread = unread or {}  # ids a file that failed to parse would define: kind -> id -> (file, line)
+        self.dropped = dropped or {}  # ids of records refused whole (their own error is reported): kind -> ids
+        self.root = root
+        self.skipped: dict[tuple[str, int], int] = defaultdict(int)  # references into an unread file, by file
         self.problems: list[Problem] = []
         self.ids: dict[str, dict[str, RawRecord]] = defaultdict(dict)
         self.records: dict[str, dict[str, Any]] = defaultdict(dict)
@@ -109,14 +153,21 @@ class _Checker:
             for rec, raw in items:
                 first = self.ids[kind].get(rec.id)
                 if first is not None:
-                    self.add(raw, ("id",), f"duplicate id (also at {first.file}:{first.line})",
-                             "ids must be unique within a record kind")
+                    old, new = self._older_newer(first, raw)
+                    self.add(new, ("id",), f"duplicate id (also at {old.file}:{old.line})",
+                             f"ids are unique within a record kind: give the new {KIND_NAMES[kind]} another id")
+                    if new is first:  # the record read first is the one just added: keep the older one as known
+                        self.ids[kind][rec.id] = raw
+                        self.records[kind][rec.id] = rec
                 else:
                     self.ids[kind][rec.id] = raw
                     self.records[kind][rec.id] = rec
         for _, raw in self.parsed["invalid"]:  # known ids, so references to them do not cascade
             if raw.id:
                 self.ids[raw.kind].setdefault(raw.id, raw)
+        for kind, ids in self.dropped.items():
+            for value in ids:
+                self.ids[kind].setdefault(value, None)  # type: ignore[arg-type]
         for source, raw in self.items("sources"):
             for chapter in source.chapters:
                 first = self.ids["chapters"].get(chapter.id)
@@ -126,6 +177,12 @@ class _Checker:
                 else:
                     self.ids["chapters"][chapter.id] = raw
 
+    def _older_newer(self, first: RawRecord, second: RawRecord) -> tuple[RawRecord, RawRecord]:
+        """The two records with one id, the one added last second: by git history where it tells, else load order."""
+        from .history import newer
+
+        return (second, first) if self.root is not None and newer(first, second, self.root) is first else (first, second)
+
     def items(self, kind: str) -> list[tuple[Any, RawRecord]]:
         return self.parsed[kind]
 
@@ -133,11 +190,18 @@ class _Checker:
             accept: Callable[[Any], bool] | None = None, what: str = "") -> None:
         if value is None:
             return
-        target = self.ids[kind].get(value)
-        if target is None:
+        if value in self.ids[kind]:
+            target = self.ids[kind][value]
+        elif value in self.unread.get(kind, {}):
+            self.skipped[self.unread[kind][value]] += 1  # into a file that failed to parse: summarised once
+            return
+        else:
+            match = closest(value, self.ids[kind])
             self.add(raw, path, f"unknown {KIND_NAMES.get(kind, kind.rstrip('s'))} id {value!r}",
+                     f"did you mean {match!r}?" if match else
                      f"no {kind} record has this id: check the spelling or add it to data/{kind}")
-        elif accept is not None and value in self.records[kind]:
+            return
+        if target is not None and accept is not None and value in self.records[kind]:
             if not accept(self.records[kind][value]):
                 self.add(raw, path, f"{value!r} is not {what}", "")
 
@@ -191,6 +255,9 @@ class _Checker:
             self._intervals(membership, raw)
         for _, raw in self.parsed["invalid"]:
             self._raw_refs(raw)
+        for (file, line), count in sorted(self.skipped.items()):
+            self.problems.append(Problem(file, line, message=f"{count} reference{'s' if count != 1 else ''} into "
+                                         f"{file} not checked: fix its syntax error first", severity="note"))
         return self.problems
 
     def _raw_refs(self, raw: RawRecord) -> None:
@@ -225,6 +292,13 @@ class _Checker:
             previous = status
 
 
-def check(parsed: dict[str, list[tuple[Record, RawRecord]]]) -> list[Problem]:
-    """Run the cross-record rules; return every problem found."""
-    return _Checker(parsed).run()
+def check(parsed: dict[str, list[tuple[Record, RawRecord]]],
+          unread: dict[str, dict[str, tuple[str, int]]] | None = None,
+          dropped: dict[str, set[str]] | None = None, root: Path | None = None) -> list[Problem]:
+    """Run the cross-record rules; return every problem found.
+
+    `unread` holds the ids of files that failed to parse: references to them are summarised, one note per file,
+    instead of one "unknown id" each. `dropped` holds ids of records refused whole. With `root` (a git checkout),
+    a duplicate id is reported at the record added last.
+    """
+    return _Checker(parsed, unread, dropped, root).run()

@@ -15,7 +15,7 @@ FIRST_QUOTE = yaml.safe_load((ROOT / "data/quotes/seiwert-2021.yaml").read_text(
 GOOD = f"- id: zz-good\n  claim: A claim.\n  topics: [overview]\n  cites: [{FIRST_QUOTE}]\n"
 BROKEN = [
     ("yaml syntax error", GOOD + "- id: zz-bad\n  claim: [unclosed\n  topics: [overview]\n",
-     "data/facts/zz-broken.yaml:7: YAML syntax error"),
+     "data/facts/zz-broken.yaml:6: YAML syntax error: the list '[' opened on this line is not closed"),
     ("duplicate key", GOOD + f"- id: zz-bad\n  claim: a\n  claim: b\n  topics: [overview]\n  cites: [{FIRST_QUOTE}]\n",
      "data/facts/zz-broken.yaml:7: fact zz-bad: duplicate key 'claim' (first on line 6)"),
     ("unknown field", GOOD + f"- id: zz-bad\n  claim: a\n  topics: [overview]\n  cites: [{FIRST_QUOTE}]\n  sorce: x\n",
@@ -63,7 +63,8 @@ def test_annotation_mode_prints_workflow_commands(broken_project: Path) -> None:
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "::error file=data/facts/zz-broken.yaml,line=8::fact zz-bad: cites[0]: unknown quote id 'no-such-quote' "
-        "(no quotes record has this id: check the spelling or add it to data/quotes)"
+        "(no quotes record has this id: check the spelling or add it to data/quotes)",
+        "::error title=1 error in the data::Fix the first one first: data/facts/zz-broken.yaml:8.",
     ]
 
 
