@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import citations
+from . import citations, pageerrors
 from .errors import DataError
 from .factbase import FactBase, load
 from .links import SiteLinks
@@ -75,7 +75,10 @@ def define_env(env: Any) -> None:
 
         @functools.wraps(fn)
         def call(*args: Any, **kwargs: Any) -> Any:
-            result = fn(*args, **kwargs)
+            try:
+                result = fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - recorded at the page's line (pageerrors.py), page goes on
+                return pageerrors.macro_failed(exc, fn)
             if not isinstance(result, Markup):  # plain text joins the page's prose (see on_post_page_macros)
                 renderer.prose.append(str(result))
             return result

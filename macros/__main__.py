@@ -13,6 +13,7 @@ from pathlib import Path
 from . import errors
 from .errors import DataError, Problem, count_line, root_causes_first
 from .factbase import load
+from .pageerrors import PageErrors
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,28 +33,74 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     warnings = list(fb.warnings)
     if args.cited:
-        warnings += uncited_quotes(fb, args.root)
+        try:
+            warnings += uncited_quotes(fb, args.root)
+        except PageErrors as exc:
+            _print(exc.problems, args.annotations, PAGES)
+            print(count_line(exc.problems, PAGES), file=sys.stderr)
+            return 1
+        except BuildFailed as exc:
+            print(exc, file=sys.stderr)
+            if args.annotations:
+                print("::error title=The site does not build::" + str(exc).replace("%", "%25").replace("\n", "%0A"))
+            return 1
     _print(warnings, args.annotations)
     if args.verbose:
         print(", ".join(f"{n} {k}" for k, n in fb.counts().items()))
     return 0
 
 
+class BuildFailed(Exception):
+    """The strict build refused the site for a reason other than a page error (the log says which)."""
+
+
+PAGES = "in the pages"
+
+
 def uncited_quotes(fb, root: Path) -> list[Problem]:  # type: ignore[no-untyped-def]
-    """Warnings for quotes that no page cites, found by building the site into a temporary folder."""
+    """Warnings for quotes that no page cites, found by building the site into a temporary folder.
+
+    A page error raises PageErrors (each at docs/FILE:LINE); any other failure of the strict build
+    raises BuildFailed with what MkDocs logged, so that a failed check is never silent.
+    """
     import logging
     import os
     import tempfile
 
+    from mkdocs import exceptions
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from . import citations
+    from . import citations, pageerrors
 
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    logger = logging.getLogger("mkdocs")
+    logged: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            logged.append(f"{record.levelname}: {record.getMessage()}")
+
+    handler = Collect(logging.WARNING)
+    saved = logger.level, logger.propagate
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False  # nothing printed as it happens: a passing check stays quiet
+    logger.addHandler(handler)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    with tempfile.TemporaryDirectory() as tmp:
-        build(load_config(str(root / "mkdocs.yml"), site_dir=tmp, strict=True))
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            build(load_config(str(root / "mkdocs.yml"), site_dir=tmp, strict=True))
+    except (exceptions.MkDocsException, exceptions.Abort) as exc:
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, PageErrors):
+            cause = cause.__context__
+        if cause is not None or pageerrors.PROBLEMS:
+            raise cause if isinstance(cause, PageErrors) else PageErrors(list(pageerrors.PROBLEMS)) from None
+        messages = [m for m in logged if not m.startswith("ERROR: Aborted")] or [str(exc)]
+        raise BuildFailed("The site does not build (mkdocs build --strict):\n" + "\n".join(messages)) from None
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
     cited = {q for q, citers in citations.CURRENT.cited_on.items() if citers}
     return [Problem(fb.where[("quotes", q)].file, fb.where[("quotes", q)].line, "quote", q, "",
                     "no page cites this quote", "cite it from a fact shown on a page, or remove it", "warning")

@@ -38,12 +38,15 @@ def _cache(config: Any, name: str) -> Path:
 
 
 def on_pre_build(config: Any) -> None:
-    """mkdocs-macros compiles each page as a template: reuse the compiled code between builds."""
-    from macros import pagecache
+    """mkdocs-macros compiles each page as a template: reuse the compiled code between builds, and
+    record each page's errors at its docs/FILE:LINE (reported together in on_env)."""
+    from macros import pagecache, pageerrors
 
+    pageerrors.reset()
     plugin = config.plugins.get("macros")
     if plugin is not None:
         pagecache.install(plugin.env, _cache(config, "sco-pages"))
+        pageerrors.install(plugin.env, plugin, Path(config.config_file_path).parent)
 
 
 def _export_job(config: Any) -> Callable[[], object] | None:
@@ -70,6 +73,9 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     """Every page's Markdown is converted, so the exports can be written while MkDocs renders the theme."""
     from mkdocs.exceptions import PluginError
 
+    from macros import pageerrors
+
+    pageerrors.fail_if_any()  # every page is converted: report all their errors at once
     escape_front_matter(files)
 
     job = _export_job(config)

@@ -1,0 +1,115 @@
+"""Mistakes in pages are reported as `docs/FILE:LINE: message (hint)` by check, build and serve, all at once.
+
+Each test breaks a copy of the project; the expected line numbers are found in the broken file itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PY, ROOT, check, copy_project, run
+
+TYPO = ('{{ fact("sco-members-six-to-ten") }}', '{{ fact("sco-members-six-to-tem") }}')
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line of `text` in the file, front matter included."""
+    return path.read_text(encoding="utf-8").split("\n").index(text) + 1
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A project with an unknown id, an unknown macro, a misnamed argument and a macro syntax error in three pages."""
+    project = copy_project(tmp_path_factory.mktemp("pages") / "project")
+    for name in ("Makefile", "requirements.txt"):
+        shutil.copy2(ROOT / name, project / name)  # its time too: make must not reinstall the venv
+    index = project / "docs" / "index.md"
+    text = index.read_text(encoding="utf-8")
+    assert TYPO[0] in text
+    index.write_text(text.replace(TYPO[0], TYPO[1]), encoding="utf-8")
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + '\n{{ fcat("x") }}\n\n{{ facts(idz=["a"]) }}\n',
+                     encoding="utf-8")
+    glossary = project / "docs" / "glossary.md"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + '\n{{ fact("a" }}\n', encoding="utf-8")
+    fcat, idz, unclosed = '{{ fcat("x") }}', '{{ facts(idz=["a"]) }}', '{{ fact("a" }}'
+    expected = sorted([
+        f"docs/about.md:{line_of(about, fcat)}: unknown macro or variable 'fcat' (did you mean fact()?)",
+        f"docs/about.md:{line_of(about, idz)}: facts(): no argument named 'idz' (did you mean "
+        "ids=? It takes facts(topic, actor, source, ids))",
+        f"docs/glossary.md:{line_of(glossary, unclosed)}: macro syntax error: unexpected '}}', expected ')' "
+        '(a macro call is written {{ name("id") }}; check its brackets and quotes)',
+        f"docs/index.md:{line_of(index, TYPO[1])}: fact(): unknown fact id 'sco-members-six-to-tem' (did you mean "
+        "'sco-members-six-to-ten'?)",
+    ])
+    return project, expected
+
+
+def test_make_check_names_every_page_error_at_its_line(broken: tuple[Path, list[str]]) -> None:
+    """`make check` exits non-zero and prints each page error as docs/FILE:LINE (front matter counted), with a hint."""
+    project, expected = broken
+    venv = Path(PY).parent.parent
+    result = run(["make", "--no-print-directory", "check", f"VENV={venv}"], cwd=project)
+    assert result.returncode != 0
+    assert [line for line in result.stdout.splitlines() if line.startswith("docs/")] == expected, result.stdout
+    assert "4 errors in the pages." in result.stderr
+    assert "<template>" not in result.stdout + result.stderr and "Traceback" not in result.stdout + result.stderr
+
+
+def test_make_build_names_every_page_error_and_keeps_the_old_site(broken: tuple[Path, list[str]]) -> None:
+    """`make build` fails with the same lines, no traceback, and leaves the previous site/ untouched."""
+    project, expected = broken
+    (project / "site").mkdir(exist_ok=True)
+    (project / "site" / "marker").write_text("old", encoding="utf-8")
+    result = run([PY, "-m", "macros.sitebuild", "online", "site"], cwd=project)
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("docs/")] == expected, result.stderr
+    assert "Traceback" not in result.stderr and "<template>" not in result.stderr
+    assert (project / "site" / "marker").read_text(encoding="utf-8") == "old"
+
+
+def test_make_serve_names_the_page_error(broken: tuple[Path, list[str]]) -> None:
+    """`mkdocs serve --strict` (what `make serve` runs) stops on the first build with the same lines."""
+    project, expected = broken
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([PY, "-m", "mkdocs", "serve", "--strict", "-a", "127.0.0.1:0"], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert result.returncode != 0
+    assert [line for line in result.stderr.splitlines() if line.startswith("docs/")] == expected, result.stderr
+
+
+def test_page_errors_become_annotations_with_a_summary(broken: tuple[Path, list[str]]) -> None:
+    """With --annotations each page error is a ::error on its docs file and line, then a summary annotation."""
+    project, expected = broken
+    result = check(project, "--cited", "--annotations")
+    assert result.returncode == 1
+    first = expected[0]
+    file, line, rest = first.split(":", 2)
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"::error file={file},line={line}::{rest.strip()}"
+    assert len(lines) == len(expected) + 1
+    assert lines[-1] == f"::error title=4 errors in the pages::Fix the first one first: {file}:{line}."
+
+
+def test_a_failed_build_is_never_silent(tmp_path: Path) -> None:
+    """A strict-mode refusal that is not a macro error (a broken link) is printed by check, not swallowed."""
+    project = copy_project(tmp_path / "project")
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nSee [this](no-such-page.md).\n", encoding="utf-8")
+    result = check(project, "--cited")
+    assert result.returncode == 1
+    assert "The site does not build" in result.stderr and "no-such-page.md" in result.stderr
+
+
+def test_macro_errors_outside_a_page_still_raise() -> None:
+    """Only a page being rendered records an error; a macro called directly raises as before."""
+    from macros import pageerrors
+
+    with pytest.raises(KeyError):
+        pageerrors.macro_failed(KeyError("x"), lambda: None)
