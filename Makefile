@@ -14,7 +14,7 @@ export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
 
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: serve build offline test check verify-quotes schema browser java bench screenshots lock clean help
+.PHONY: serve build offline test check verify-quotes fingerprint schema browser java bench screenshots lock clean help
 
 help:
 	@echo "make serve          build and serve the site on http://127.0.0.1:8000 (reloads on data edits)"
@@ -22,7 +22,8 @@ help:
 	@echo "make offline        site-offline/ and sco-explainer-offline.zip, for opening from disk"
 	@echo "make test           the whole test suite, browser tests included"
 	@echo "make check          validate the data (file:line errors)"
-	@echo "make verify-quotes  check quotes against source snapshots (SNAPSHOTS=dir)"
+	@echo "make verify-quotes  check quotes against source texts (SNAPSHOTS=dir), else their fingerprints"
+	@echo "make fingerprint    fingerprints/SOURCE.txt from a source's text (SOURCE=id TEXT=path)"
 	@echo "make schema         regenerate JSON Schemas in schema/"
 	@echo "make bench          benchmarks (not part of make test)"
 	@echo "make screenshots    theme page screenshots, light and dark, phone and desktop"
@@ -67,6 +68,11 @@ check: $(STAMP)
 
 verify-quotes: $(STAMP)
 	$(BIN)/python -m macros verify-quotes $(SNAPSHOTS)
+
+# A new source's fingerprint, from its full text (which stays outside the repository).
+fingerprint: $(STAMP)
+	@test -n "$(SOURCE)" -a -n "$(TEXT)" || { echo "usage: make fingerprint SOURCE=source-id TEXT=path/to/text.txt"; exit 2; }
+	$(BIN)/python -m macros fingerprint "$(SOURCE)" "$(TEXT)"
 
 schema: $(STAMP)
 	$(BIN)/python -m macros schema

@@ -1,4 +1,4 @@
-"""Command line: `python -m macros check | verify-quotes DIR | schema DIR`.
+"""Command line: `python -m macros check | verify-quotes [DIR] | fingerprint SOURCE TEXT | schema [DIR]`.
 
 `check` validates the data and prints every problem as `file:line: ...`
 (or as GitHub annotations with --annotations); it exits 1 on any error.
@@ -113,12 +113,47 @@ def cmd_verify(args: argparse.Namespace) -> int:
     try:
         fb = load(args.data, args.root)
     except DataError as exc:
-        _print(exc.problems, False)
+        _print(exc.problems, args.annotations)
         return 1
-    problems, checked = verify(fb, args.snapshots)
-    _print(problems, False)
-    print(f"{checked - len(problems)} of {len(fb.quotes)} quotes found verbatim in {args.snapshots}.")
-    return 1 if problems else 0
+    snapshots = args.snapshots if args.snapshots is not None and args.snapshots.is_dir() else None
+    if args.snapshots is not None and snapshots is None:
+        print(f"No folder {args.snapshots}: checking quotes against their sources' fingerprints.")
+    used: dict[str, str] = {}
+    problems, checked = verify(fb, snapshots, args.fingerprints, used)
+    for source in sorted(used):
+        print(f"{source}: checked against its {used[source]}")
+    _print(problems, args.annotations, "in the quotes")
+    errors = [p for p in problems if p.severity == "error"]
+    print(f"{checked - len(errors)} of {len(fb.quotes)} quotes found verbatim "
+          f"({_methods(used)}).")
+    return 1 if errors else 0
+
+
+def _methods(used: dict[str, str]) -> str:
+    full = sum(v.startswith("full text") for v in used.values())
+    prints = sum(v.startswith("fingerprint") for v in used.values())
+    parts = [f"{n} source{'s' if n != 1 else ''} by {what}" for n, what in ((full, "full text"),
+                                                                            (prints, "fingerprint")) if n]
+    missing = len(used) - full - prints
+    if missing:
+        parts.append(f"{missing} with neither")
+    return ", ".join(parts) or "no sources"
+
+
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    from . import fingerprint
+
+    text = args.text.read_text(encoding="utf-8")
+    path = fingerprint.write(args.out, args.source, text)
+    fp = fingerprint.load(path)
+    print(f"{path}: {len(fp.values)} runs of {fp.window} words from {fp.words} words, {fp.bits} bits each")
+    try:
+        fb = load(args.data, args.root)
+    except DataError:
+        return 0  # the data check reports its own problems
+    if args.source not in fb.sources:
+        print(f"note: no source {args.source!r} in data/sources.yaml yet: add it there too")
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -139,10 +174,18 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("-v", "--verbose", action="store_true", help="print record counts")
     check.add_argument("--cited", action="store_true", help="also build the site and warn about quotes no page cites")
     check.set_defaults(func=cmd_check)
-    ver = sub.add_parser("verify-quotes", help="check quotes against source snapshots")
-    ver.add_argument("snapshots", type=Path)
+    ver = sub.add_parser("verify-quotes", help="check quotes against source texts, or their fingerprints")
+    ver.add_argument("snapshots", type=Path, nargs="?", help="folder of <source-id>.txt full texts, if you have them")
+    ver.add_argument("--fingerprints", type=Path, default=ROOT / "fingerprints")
     ver.add_argument("--data", type=Path, default=ROOT / "data")
+    ver.add_argument("--annotations", action="store_true", help="print GitHub Actions ::error lines")
     ver.set_defaults(func=cmd_verify)
+    fpr = sub.add_parser("fingerprint", help="write fingerprints/SOURCE.txt from a source's full text")
+    fpr.add_argument("source")
+    fpr.add_argument("text", type=Path)
+    fpr.add_argument("--out", type=Path, default=ROOT / "fingerprints")
+    fpr.add_argument("--data", type=Path, default=ROOT / "data")
+    fpr.set_defaults(func=cmd_fingerprint)
     schema = sub.add_parser("schema", help="write JSON Schemas")
     schema.add_argument("out", type=Path, nargs="?", default=ROOT / "schema")
     schema.set_defaults(func=cmd_schema)
