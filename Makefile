@@ -30,7 +30,7 @@ help:
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.txt
 	touch $(STAMP)
 
 # Debian's Chromium for the browser tests; nothing downloads a browser of its own.
@@ -86,9 +86,15 @@ bench: $(STAMP)
 screenshots: build browser
 	$(BIN)/python -m tests.screenshots screenshots
 
+# requirements.txt: every package pinned with the hashes of its files, resolved from requirements.in by
+# pip-tools in a throwaway venv; installs then use --require-hashes. Dependabot (pip) keeps it current.
+LOCK_VENV := $(or $(TMPDIR),/tmp)/sco-lock-venv
 lock:
-	$(PYTHON) -m venv /tmp/sco-lock-venv && /tmp/sco-lock-venv/bin/pip install -q -r requirements.in
-	{ echo "# Pinned by \`make lock\` from requirements.in. Do not edit by hand."; /tmp/sco-lock-venv/bin/pip freeze; } > requirements.txt
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2
+	$(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links --output-file requirements.txt requirements.in
+	rm -rf $(LOCK_VENV)
 
 clean:
 	rm -rf site site-offline *.zip build .pytest_cache

@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("SCO_TODAY", "2026-11-23")
+for _var in ("SCO_SITE_URL", "SCO_REPOSITORY", "SCO_EDIT_BRANCH"):  # the placeholders of mkdocs.yml, in every test
+    os.environ.pop(_var, None)
 
 
 def copy_project(dest: Path, data: bool = True) -> Path:

@@ -193,9 +193,9 @@ def test_data_page_documents_every_field_and_macro(page: Page) -> None:
 @pytest.mark.parametrize("kind,selector", [("facts", ".sco-fact[id] > a.sco-edit"), ("figures", "tr[id] a.sco-edit")])
 def test_edit_links_open_the_yaml_line(page: Page, kind: str, selector: str) -> None:
     """Each fact's and figure's edit link opens its data file at its line, on the repository named in mkdocs.yml."""
-    import yaml as _yaml
+    from mkdocs.config import load_config
 
-    repo = _yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""))["extra"]["repository"]
+    repo = load_config(str(ROOT / "mkdocs.yml"))["extra"]["repository"]
     # Theme pages state their facts in prose; each source page lists every fact drawn from it.
     names = [f"sources/{s}" for s in sorted(FB.sources)] if kind == "facts" else ["figures"]
     links = [a for name in names for a in page(name).select(selector)]
