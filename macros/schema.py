@@ -105,7 +105,7 @@ PartialDate = Annotated[
 ]
 Url = Annotated[
     str,
-    StringConstraints(pattern=r"^https?://[^\s<>\"']+$"),
+    StringConstraints(pattern="^https?://[^\\s<>\"']+$"),  # no escape but \\s: valid in ECMA-262 (unicode) too
     Field(description="An http or https address; no other scheme is accepted."),
 ]
 Year = Annotated[int, Field(ge=1800, le=2200)]
