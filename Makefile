@@ -14,7 +14,7 @@ export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
 
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: serve build offline test check verify-quotes fingerprint schema browser java bench screenshots lock clean help
+.PHONY: serve build offline test check verify-quotes fingerprint schema pages-table browser java bench screenshots lock clean help
 
 help:
 	@echo "make serve          build and serve the site on http://127.0.0.1:8000 (reloads on data edits)"
@@ -25,6 +25,7 @@ help:
 	@echo "make verify-quotes  check quotes against source texts (SNAPSHOTS=dir), else their fingerprints"
 	@echo "make fingerprint    fingerprints/SOURCE.txt from a source's text (SOURCE=id TEXT=path)"
 	@echo "make schema         regenerate JSON Schemas in schema/"
+	@echo "make pages-table    regenerate CONTRIBUTING.md's table of which page shows which topic"
 	@echo "make bench          benchmarks (not part of make test)"
 	@echo "make screenshots    theme page screenshots, light and dark, phone and desktop"
 
@@ -76,6 +77,10 @@ fingerprint: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/python -m macros schema
+
+# CONTRIBUTING.md's table of which page shows the facts of which topic, from what a build shows.
+pages-table: $(STAMP)
+	$(BIN)/python -m macros pages --write
 
 test: $(STAMP) browser java $(NPM_STAMP)
 	$(BIN)/python -m pytest

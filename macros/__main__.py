@@ -58,10 +58,20 @@ PAGES = "in the pages"
 
 
 def uncited_quotes(fb, root: Path) -> list[Problem]:  # type: ignore[no-untyped-def]
-    """Warnings for quotes that no page cites, found by building the site into a temporary folder.
+    """Warnings for quotes that no page cites, found by building the site into a temporary folder."""
+    from . import citations
 
-    A page error raises PageErrors (each at docs/FILE:LINE); any other failure of the strict build
-    raises BuildFailed with what MkDocs logged, so that a failed check is never silent.
+    build_quietly(root)
+    cited = {q for q, citers in citations.CURRENT.cited_on.items() if citers}
+    return [Problem(fb.where[("quotes", q)].file, fb.where[("quotes", q)].line, "quote", q, "",
+                    "no page cites this quote", "cite it from a fact shown on a page, or remove it", "warning")
+            for q in fb.quotes if q not in cited]
+
+
+def build_quietly(root: Path) -> None:
+    """Build the site strictly into a temporary folder, printing nothing; the build's citation state stays in
+    `citations.CURRENT`. A page error raises PageErrors (each at docs/FILE:LINE); any other failure of the
+    strict build raises BuildFailed with what MkDocs logged, so that a failed check is never silent.
     """
     import logging
     import os
@@ -71,7 +81,7 @@ def uncited_quotes(fb, root: Path) -> list[Problem]:  # type: ignore[no-untyped-
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from . import citations, pageerrors
+    from . import pageerrors
 
     logger = logging.getLogger("mkdocs")
     logged: list[str] = []
@@ -101,10 +111,6 @@ def uncited_quotes(fb, root: Path) -> list[Problem]:  # type: ignore[no-untyped-
         logger.removeHandler(handler)
         logger.setLevel(saved[0])
         logger.propagate = saved[1]
-    cited = {q for q, citers in citations.CURRENT.cited_on.items() if citers}
-    return [Problem(fb.where[("quotes", q)].file, fb.where[("quotes", q)].line, "quote", q, "",
-                    "no page cites this quote", "cite it from a fact shown on a page, or remove it", "warning")
-            for q in fb.quotes if q not in cited]
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -156,6 +162,29 @@ def cmd_fingerprint(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pages(args: argparse.Namespace) -> int:
+    """Print, check or rewrite the table of where facts appear (CONTRIBUTING.md)."""
+    from . import pagemap
+
+    fb = load(args.root / "data", args.root)
+    generated = pagemap.table(fb, pagemap.shown_facts(args.root), args.root / "docs")
+    target = args.root / "CONTRIBUTING.md"
+    if not (args.write or args.check):
+        print(generated)
+        return 0
+    current = target.read_text(encoding="utf-8")
+    updated = pagemap.rewrite(current, generated)
+    if args.check:
+        if updated != current:
+            print("CONTRIBUTING.md: the table of where facts appear is out of date: run make pages-table",
+                  file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(updated, encoding="utf-8")
+    print(f"{target.name}: table of where facts appear {'updated' if updated != current else 'unchanged'}")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .schema_export import write_schemas
 
@@ -186,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
     fpr.add_argument("--out", type=Path, default=ROOT / "fingerprints")
     fpr.add_argument("--data", type=Path, default=ROOT / "data")
     fpr.set_defaults(func=cmd_fingerprint)
+    pages = sub.add_parser("pages", help="the table of which page shows the facts of which topic")
+    pages.add_argument("--write", action="store_true", help="rewrite it in CONTRIBUTING.md")
+    pages.add_argument("--check", action="store_true", help="exit 1 if CONTRIBUTING.md's table is out of date")
+    pages.set_defaults(func=cmd_pages)
     schema = sub.add_parser("schema", help="write JSON Schemas")
     schema.add_argument("out", type=Path, nargs="?", default=ROOT / "schema")
     schema.set_defaults(func=cmd_schema)

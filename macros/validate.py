@@ -6,6 +6,7 @@ a list of typed records per kind, or a DataError naming each `file:line`.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections import defaultdict
@@ -87,13 +88,13 @@ def _message(err: dict[str, Any], kind_of_record: str = "", model: type[BaseMode
     if kind == "missing":
         return "required field is missing", f"add it; {where} shows every field"
     if kind == "literal_error":
-        import re
-
         allowed = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
         value = err.get("input")
         return msg, did_you_mean(value, allowed) if isinstance(value, str) else ""
     return msg, _HINTS.get(kind, "")
 
+
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 #: Top-level reference fields checked even on a record that fails the schema, so that one run reports them too.
 RAW_REFS: dict[str, dict[str, str]] = {
@@ -261,13 +262,17 @@ class _Checker:
         return self.problems
 
     def _raw_refs(self, raw: RawRecord) -> None:
-        """References of a record that failed the schema, where they are plain ids."""
+        """References of a record that failed the schema, where they are plain ids (a value that is not an id
+        at all has its schema error already: it is not reported twice)."""
         for field, kind in RAW_REFS.get(raw.kind, {}).items():
             value = raw.data.get(field)
             if isinstance(value, str):
-                self.ref(raw, (field,), value, kind)
+                if _ID.fullmatch(value):
+                    self.ref(raw, (field,), value, kind)
             elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-                self.refs(raw, field, value, kind)
+                for i, item in enumerate(value):
+                    if _ID.fullmatch(item):
+                        self.ref(raw, (field, i), item, kind)
 
     def _dates_ordered(self, raw: RawRecord, date: str | None, as_of: str | None) -> None:
         if date and as_of and as_of[: len(date)] < date[: len(as_of)]:

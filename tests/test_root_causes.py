@@ -191,3 +191,10 @@ def test_annotations_put_root_causes_first_and_end_with_a_summary() -> None:
     assert errors[-1] == ("::error title=15 errors in the data::Fix the first one first: data/quotes/z.yaml:7; "
                           "6 more in this step's log.")
     assert sum(line.startswith("data/facts/") for line in lines) == 6  # the rest, as plain lines in the log
+
+
+def test_a_reference_that_is_not_an_id_is_reported_once(data: Path) -> None:
+    """'q-One' in cites is one mistake: "not a kebab-case id", not also "unknown quote id"."""
+    write(data, {"facts/bad.yaml": "- id: f-x\n  claim: x\n  topics: [overview]\n  cites: [q-One]\n"})
+    assert problems(data) == ["data/facts/bad.yaml:4: fact f-x: cites[0]: not a kebab-case id (use lowercase letters, "
+                              "digits and hyphens, e.g. 'sco-founded')"]
