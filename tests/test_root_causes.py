@@ -24,6 +24,13 @@ def data(tmp_path: Path) -> Path:
     return d
 
 
+def problems_with(data: Path, path: str, content: str) -> list[str]:
+    """The error lines of the minimal data with one more file."""
+    (data / path).parent.mkdir(parents=True, exist_ok=True)
+    (data / path).write_text(content, encoding="utf-8")
+    return problems(data)
+
+
 # (case, file, content, the whole first error line)
 PLAIN_WORDS = [
     ("tab indentation", "facts/bad.yaml", "- id: f-x\n  claim: x\n\ttopics: [overview]\n",
@@ -59,9 +66,7 @@ PLAIN_WORDS = [
 @pytest.mark.parametrize("name,path,content,expected", PLAIN_WORDS, ids=[c[0] for c in PLAIN_WORDS])
 def test_yaml_syntax_errors_in_plain_words(data: Path, name: str, path: str, content: str, expected: str) -> None:
     """A YAML syntax error names what the editor did (tab, open quote, indentation, missing '- ') at its line."""
-    (data / path).parent.mkdir(parents=True, exist_ok=True)
-    (data / path).write_text(content, encoding="utf-8")
-    assert problems(data)[0] == expected
+    assert problems_with(data, path, content)[0] == expected
 
 
 # (case, file, content, expected error line)
@@ -97,9 +102,7 @@ SUGGESTIONS = [
 @pytest.mark.parametrize("name,path,content,expected", SUGGESTIONS, ids=[c[0] for c in SUGGESTIONS])
 def test_did_you_mean_and_template_hints(data: Path, name: str, path: str, content: str, expected: str) -> None:
     """A misspelt field, id, topic or kind gets the closest right one; other hints name the template file."""
-    (data / path).parent.mkdir(parents=True, exist_ok=True)
-    (data / path).write_text(content, encoding="utf-8")
-    assert expected in problems(data)
+    assert expected in problems_with(data, path, content)
 
 
 def _real_data(tmp_path: Path) -> Path:
