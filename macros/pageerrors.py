@@ -132,8 +132,9 @@ def install(env: jinja2.Environment, plugin: Any, root: Path,
                 return super().render(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - every page error is reported, none ends the build here
                 file, offset = where(self._sco_source)
-                line, message, hint = describe(exc, candidates)
-                PROBLEMS.append(Problem(file, line + offset, message=message, hint=hint))
+                line, message, hint, needle = describe(exc, candidates)
+                line = _line_of(needle, self._sco_source, line + offset, offset)
+                PROBLEMS.append(Problem(file, line, message=message, hint=hint))
                 return ""
 
     env.template_class = PageTemplate
@@ -154,8 +155,9 @@ def install(env: jinja2.Environment, plugin: Any, root: Path,
     env.from_string = from_string  # type: ignore[method-assign]
 
 
-def _page_line() -> tuple[str, int] | None:
-    """The page and line of the template code running on the stack right now, if a page is rendering."""
+def _page_line() -> tuple[str, int, str, int] | None:
+    """The page, the line in its file, the template source and the lines before it (front matter) of the page
+    template running on the stack right now, if a page is rendering."""
     frame = inspect.currentframe()
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
@@ -164,28 +166,42 @@ def _page_line() -> tuple[str, int] | None:
             if locate is None:
                 return None
             file, offset = locate()
-            return file, template.get_corresponding_lineno(frame.f_lineno) + offset
+            line = template.get_corresponding_lineno(frame.f_lineno)
+            return file, line + offset, getattr(template, "_sco_source", ""), offset
         frame = frame.f_back
     return None
 
 
-def record_here(message: str, hint: str) -> bool:
+def _line_of(needle: str, source: str, line: int, offset: int) -> int:
+    """The line (counted in the page's file) of `needle` in a macro call starting at `line`: a call can span
+    lines (a list of ids), and the line of the wrong id is the one to open."""
+    if not needle:
+        return line
+    rows = source.split("\n")
+    for n in range(line - offset - 1, min(len(rows), line - offset + 59)):
+        row = rows[n] if n >= 0 else ""
+        if f'"{needle}"' in row or f"'{needle}'" in row or re.search(rf"\b{re.escape(needle)}\s*\(", row):
+            return n + 1 + offset
+        if n >= line - offset - 1 and "}}" in row:
+            break
+    return line
+
+
+def record_here(message: str, hint: str, needle: str = "") -> bool:
     """Record a page error at the page line being rendered; False if no page is rendering."""
     place = _page_line()
     if place is None:
         return False
-    PROBLEMS.append(Problem(place[0], place[1], message=message, hint=hint))
+    file, line, source, offset = place
+    PROBLEMS.append(Problem(file, _line_of(needle, source, line, offset), message=message, hint=hint))
     return True
 
 
 def macro_failed(exc: Exception, fn: Callable[..., Any]) -> Any:
     """A macro raised: record the error at the page line that called it and render nothing there,
     so that the rest of the page is checked too. Outside a page, the exception is raised again."""
-    try:
-        raise exc
-    except Exception as raised:  # noqa: BLE001 - re-raised below when no page is rendering
-        _, message, hint = describe(raised, known, macro=fn)
-    if not record_here(message, hint):
+    _, message, hint, needle = describe(exc, known, macro=fn)
+    if not record_here(message, hint, needle):
         raise exc
     from markupsafe import Markup
 
@@ -193,8 +209,8 @@ def macro_failed(exc: Exception, fn: Callable[..., Any]) -> Any:
 
 
 def describe(exc: BaseException, candidates: Callable[[str], Iterable[str]],
-             macro: Callable[..., Any] | None = None) -> tuple[int, str, str]:
-    """The template line of a page error, what is wrong, and a hint."""
+             macro: Callable[..., Any] | None = None) -> tuple[int, str, str, str]:
+    """The template line of a page error, what is wrong, a hint, and the unknown name (to find its line)."""
     frames = list(traceback.walk_tb(exc.__traceback__))
     line = next((n for frame, n in reversed(frames) if frame.f_code.co_filename == "<template>"), 1)
     macro = macro or next((frame.f_locals["fn"] for frame, _ in reversed(frames)
@@ -205,14 +221,15 @@ def describe(exc: BaseException, candidates: Callable[[str], Iterable[str]],
         word = missing.group(1) if missing else ""
         match = closest(word, candidates("macros"))
         return line, f"unknown macro or variable {word!r}" if word else str(exc.message), (
-            f"did you mean {match}()?" if match else "the Data page lists every macro")
-    if isinstance(exc, KeyError) and name and exc.args and isinstance(exc.args[0], str):
-        key = exc.args[0]
-        kind = MACRO_KINDS.get(name, "")
-        match = closest(key, candidates(kind)) if kind else None
+            f"did you mean {match}()?" if match else "the Data page lists every macro"), word
+    unknown = _unknown(exc, name)
+    if unknown is not None:
+        kind, keys = unknown
+        match = closest(keys[0], candidates(kind)) if kind else None
         what = kind.rstrip("s") if kind not in ("", "kinds") else "record kind" if kind else "record"
-        return line, f"{name}(): unknown {what} id {key!r}", (
-            f"did you mean {match!r}?" if match else f"no {kind or 'record'} with this id: check the spelling")
+        ids = ", ".join(map(repr, keys))
+        return line, f"{name}(): unknown {what} id{'s' if len(keys) > 1 else ''} {ids}", (
+            f"did you mean {match!r}?" if match else f"no {kind or 'record'} with this id: check the spelling"), keys[0]
     if isinstance(exc, TypeError) and macro is not None:
         bad = re.search(r"unexpected keyword argument '([^']+)'", str(exc))
         params = list(inspect.signature(macro).parameters)
@@ -220,7 +237,25 @@ def describe(exc: BaseException, candidates: Callable[[str], Iterable[str]],
         if bad:
             match = closest(bad.group(1), params, cutoff=0.6)  # short names: 'idz' for 'ids'
             return line, f"{name}(): no argument named {bad.group(1)!r}", (
-                f"did you mean {match}=? {usage[0].upper()}{usage[1:]}" if match else usage)
-        return line, f"{name}(): " + re.sub(r"^[\w.<>]*\(\) ", "", str(exc)), usage
+                f"did you mean {match}=? {usage[0].upper()}{usage[1:]}" if match else usage), ""
+        return line, f"{name}(): " + re.sub(r"^[\w.<>]*\(\) ", "", str(exc)), usage, ""
     prefix = f"{name}(): " if name else ""
-    return line, f"{prefix}{type(exc).__name__}: {exc}", "see the macro list on the Data page"
+    return line, f"{prefix}{type(exc).__name__}: {exc}", "see the macro list on the Data page", ""
+
+
+def _unknown(exc: BaseException, name: str) -> tuple[str, list[str]] | None:
+    """(kind, names) when a macro failed on names it does not know: a KeyError on a lookup, or the
+    renderers' own "unknown fact ids: a, b" / "unknown topic 'x'" errors."""
+    if not name:
+        return None
+    if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str):
+        return MACRO_KINDS.get(name, ""), [exc.args[0]]
+    if isinstance(exc, ValueError):
+        text = str(exc)
+        listed = re.match(r"unknown (\w+) ids?: (.+)$", text)
+        if listed:
+            return listed.group(1) + "s", [k.strip() for k in listed.group(2).split(",") if k.strip()]
+        single = re.match(r"unknown (\w+) '([^']+)'", text)
+        if single:
+            return single.group(1) + "s", [single.group(2)]
+    return None

@@ -77,7 +77,7 @@ def verify(fb: FactBase, snapshots: Path | None, fingerprints: Path | None = Non
                 continue
             passage, ratio = closest_passage(needle, text)
             problems.append(Problem(where.file, where.line, "quote", quote.id, "text",
-                                    f"not found verbatim in {quote.source}.txt; closest passage ({ratio:.0%} alike): "
+                                    f"not found verbatim in {quote.source}.txt; closest passage ({min(ratio, 0.99):.0%} alike): "
                                     f"“{passage}”", "copy the words exactly; only whitespace may differ"))
             continue
         missing = text.missing_runs(needle)

@@ -34,15 +34,18 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     assert TYPO[0] in text
     index.write_text(text.replace(TYPO[0], TYPO[1]), encoding="utf-8")
     about = project / "docs" / "about.md"
-    about.write_text(about.read_text(encoding="utf-8") + '\n{{ fcat("x") }}\n\n{{ facts(idz=["a"]) }}\n',
-                     encoding="utf-8")
+    about.write_text(about.read_text(encoding="utf-8") + '\n{{ fcat("x") }}\n\n{{ facts(idz=["a"]) }}\n\n'
+                     '{{ facts(ids=[\n  "sco-members-six-to-ten",\n  "no-such-fact-zz",\n]) }}\n', encoding="utf-8")
     glossary = project / "docs" / "glossary.md"
     glossary.write_text(glossary.read_text(encoding="utf-8") + '\n{{ fact("a" }}\n', encoding="utf-8")
     fcat, idz, unclosed = '{{ fcat("x") }}', '{{ facts(idz=["a"]) }}', '{{ fact("a" }}'
+    listed = '  "no-such-fact-zz",'
     expected = sorted([
         f"docs/about.md:{line_of(about, fcat)}: unknown macro or variable 'fcat' (did you mean fact()?)",
         f"docs/about.md:{line_of(about, idz)}: facts(): no argument named 'idz' (did you mean "
         "ids=? It takes facts(topic, actor, source, ids))",
+        f"docs/about.md:{line_of(about, listed)}: facts(): unknown fact id 'no-such-fact-zz' "
+        "(no facts with this id: check the spelling)",  # the line of the id, inside a call over four lines
         f"docs/glossary.md:{line_of(glossary, unclosed)}: macro syntax error: unexpected '}}', expected ')' "
         '(a macro call is written {{ name("id") }}; check its brackets and quotes)',
         f"docs/index.md:{line_of(index, TYPO[1])}: fact(): unknown fact id 'sco-members-six-to-tem' (did you mean "
@@ -58,7 +61,7 @@ def test_make_check_names_every_page_error_at_its_line(broken: tuple[Path, list[
     result = run(["make", "--no-print-directory", "check", f"VENV={venv}"], cwd=project)
     assert result.returncode != 0
     assert [line for line in result.stdout.splitlines() if line.startswith("docs/")] == expected, result.stdout
-    assert "4 errors in the pages." in result.stderr
+    assert "5 errors in the pages." in result.stderr
     assert "<template>" not in result.stdout + result.stderr and "Traceback" not in result.stdout + result.stderr
 
 
@@ -94,7 +97,7 @@ def test_page_errors_become_annotations_with_a_summary(broken: tuple[Path, list[
     lines = result.stdout.splitlines()
     assert lines[0] == f"::error file={file},line={line}::{rest.strip()}"
     assert len(lines) == len(expected) + 1
-    assert lines[-1] == f"::error title=4 errors in the pages::Fix the first one first: {file}:{line}."
+    assert lines[-1] == f"::error title=5 errors in the pages::Fix the first one first: {file}:{line}."
 
 
 def test_a_failed_build_is_never_silent(tmp_path: Path) -> None:
