@@ -19,7 +19,7 @@ END = "<!-- /pages-table -->"
 
 
 def table(fb, shown: dict[str, list[str]], docs: Path) -> str:  # type: ignore[no-untyped-def]
-    """The Markdown table: each topic, the pages that show its facts (how many), linked to their files."""
+    """The Markdown table: each topic, the pages that show its facts, linked to their files."""
     links = SiteLinks(use_directory_urls=True)
     files = {links.url_of(p.relative_to(docs).as_posix()): p.relative_to(docs).as_posix()
              for p in sorted(docs.rglob("*.md"))}
@@ -32,11 +32,10 @@ def table(fb, shown: dict[str, list[str]], docs: Path) -> str:  # type: ignore[n
             fact = fb.facts.get(fact_id)
             for topic in fact.topics if fact is not None else ():
                 by_topic[topic][url] += 1
-    rows = ["| topic | pages that show its facts (how many) |", "|---|---|"]
+    rows = ["| topic | pages that show its facts |", "|---|---|"]
     for topic, label in TOPICS.items():
-        pages = by_topic.get(topic, {})
-        cells = [f"[`{files.get(url, url)}`](docs/{files.get(url, url)}) ({n})"
-                 for url, n in sorted(pages.items(), key=lambda item: (-item[1], files.get(item[0], item[0])))]
+        paths = sorted(files.get(url, url) for url in by_topic.get(topic, {}))  # no counts: the table changes
+        cells = [f"[`{path}`](docs/{path})" for path in paths]  # only when a page starts or stops showing a topic
         rows.append(f"| {label} (`{topic}`) | {', '.join(cells) or 'no page yet'} |")
     return "\n".join(rows)
 
