@@ -15,12 +15,12 @@ import pytest
 
 from conftest import PY, ROOT, check, copy_project, run
 
-TYPO = ('{{ fact("sco-members-six-to-ten") }}', '{{ fact("sco-members-six-to-tem") }}')
+TYPO = ('cite_fact("sco-members-six-to-ten")', 'cite_fact("sco-members-six-to-tem")')
 
 
 def line_of(path: Path, text: str) -> int:
-    """The 1-based line of `text` in the file, front matter included."""
-    return path.read_text(encoding="utf-8").split("\n").index(text) + 1
+    """The 1-based line of the first line holding `text` in the file, front matter included."""
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if text in line)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
         "(no facts with this id: check the spelling)",  # the line of the id, inside a call over four lines
         f"docs/glossary.md:{line_of(glossary, unclosed)}: macro syntax error: unexpected '}}', expected ')' "
         '(a macro call is written {{ name("id") }}; check its brackets and quotes)',
-        f"docs/index.md:{line_of(index, TYPO[1])}: fact(): unknown fact id 'sco-members-six-to-tem' (did you mean "
+        f"docs/index.md:{line_of(index, TYPO[1])}: cite_fact(): unknown fact id 'sco-members-six-to-tem' (did you mean "
         "'sco-members-six-to-ten'?)",
     ])
     return project, expected
