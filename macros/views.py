@@ -99,19 +99,21 @@ class Views:
 
     # -- membership ----------------------------------------------------------------------
     def membership_table(self, page: Page) -> Markup:
-        rows = []
+        """Each state's statuses: a table in a wide column, one card per state on a phone (sco.css)."""
+        states = []
         for m in self._memberships():
             state = self.fb.actors[m.state].name
-            for i, s in enumerate(m.statuses):
-                rows.append(Row(
-                    first=i == 0, span=len(m.statuses), state=state, state_id=m.state,
-                    status=STATUS_LABELS[s.status], start=s.from_ if s.start_known else f"by {s.from_}", end=s.to or "",
-                    note=inline(s.note, self.r.abbr) if s.note else "",
-                    markers=self.r.markers(s.cites, page, f"member-{m.state}", f"{state}: {STATUS_LABELS[s.status]}"),
-                ))
+            rows = [Row(
+                status=STATUS_LABELS[s.status], start=s.from_ if s.start_known else f"by {s.from_}", end=s.to or "",
+                years=_years(s.from_, s.to, s.start_known),
+                note=inline(s.note, self.r.abbr) if s.note else "",
+                markers=self.r.markers(s.cites, page, f"member-{m.state}", f"{state}: {STATUS_LABELS[s.status]}"),
+            ) for s in m.statuses]
+            states.append(Row(id=m.state, name=state, rows=rows))
         as_of = max((m.as_of for m in self.fb.membership.values() if m.as_of), default=None)
         caption = "SCO membership by state" + (f", as of {human_date(as_of)}" if as_of else "")
-        return self.r.html("membership.html", rows=rows, caption=caption)
+        return self.r.html("membership.html", states=states, caption=caption,
+                           anchor=self.r.anchor(page, "membership-table"))
 
     def _memberships(self) -> list[Membership]:
         def first_year(m: Membership) -> tuple[int, str]:
@@ -135,14 +137,30 @@ class Views:
         return list(range(min(starts), last + 1)) if starts else []
 
     def members_by_year(self, page: Page) -> Markup:
-        kinds = ["member", "observer", "dialogue-partner", "applicant"]
+        """Changes by year: only the years in which a status began or ended, what changed, and the
+        member count after it (a year-by-year grid repeated the founders in every row)."""
+        changes: dict[int, dict[tuple[str, bool], list[tuple[str, list[str]]]]] = defaultdict(dict)
+        for m in self._memberships():
+            name = self.fb.actors[m.state].name
+            for i, s in enumerate(m.statuses):
+                changes[s.from_].setdefault((s.status, s.start_known), []).append((name, list(s.cites)))
+                following = m.statuses[i + 1] if i + 1 < len(m.statuses) else None
+                if s.to is not None and (following is None or following.from_ != s.to):
+                    changes[s.to].setdefault((f"no longer {s.status}", True), []).append((name, list(s.cites)))
+        order = {k: i for i, k in enumerate(STATUS_LABELS)}
         rows = []
-        for year in self.membership_years():
-            status = self.status_in(year)
-            rows.append(Row(year=year, cells=[", ".join(status.get(k, [])) or "–" for k in kinds]))
-        labels = ["Members", "Observers", "Dialogue partners", "Accession under way"]
-        return self.r.html("members_by_year.html", rows=rows, labels=labels,
-                           caption="Who held which status in the SCO, by year")
+        for year in sorted(changes):
+            items = []
+            for (status, known), entries in sorted(changes[year].items(),
+                                                   key=lambda kv: (order.get(kv[0][0], len(order)), not kv[0][1])):
+                names = sorted(n for n, _ in entries)
+                cites = list(dict.fromkeys(q for _, qs in sorted(entries) for q in qs))
+                items.append(Row(states=_names(names), change=_change_label(status, len(names)),
+                                 attested=not known,
+                                 markers=self.r.markers(cites, page, f"changes-{year}", f"Membership changes in {year}")))
+            rows.append(Row(year=year, anchor=self.r.anchor(page, f"changes-{year}"), items=items,
+                            members=len(self.status_in(year).get("member", []))))
+        return self.r.html("members_by_year.html", rows=rows, caption="Changes in SCO membership, by year")
 
     def members_as_of(self, page: Page, year: int | None = None) -> Markup:
         """The member list in a year (default: the newest source's year), as inline text."""
@@ -243,3 +261,33 @@ class Views:
             note=q.note, fragment=text_fragment(s.url, q.text) if s.url else None,
             edit_url=self.r.edit_url("quotes", q.id),
         )
+
+
+def _years(start: int, end: int | None, start_known: bool) -> str:
+    """'since 2017', '2015 to 2017', 'by 2014', 'by 2014, until 2015': a status's years in words."""
+    if start_known:
+        return f"{start} to {end}" if end is not None else f"since {start}"
+    return f"by {start}, until {end}" if end is not None else f"by {start}"
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+CHANGE_LABELS = {
+    "founding-member": ("founding member", "founding members"),
+    "member": ("member", "members"),
+    "observer": ("observer", "observers"),
+    "dialogue-partner": ("dialogue partner", "dialogue partners"),
+    "observer-or-partner": ("observer or dialogue partner, the source does not say which",
+                            "observers or dialogue partners, the source does not say which"),
+    "applicant": ("accession under way", "accession under way"),
+    "non-member": ("not a member", "not members"),
+}
+
+
+def _change_label(status: str, count: int) -> str:
+    """'founding members', 'accession under way', 'no longer observers'..."""
+    key = status.removeprefix("no longer ")
+    label = CHANGE_LABELS[key][count > 1] if key in CHANGE_LABELS else key
+    return label if key == status else f"no longer {label}"
