@@ -157,7 +157,9 @@ MATERIAL_KNOWN = {"landmark-unique": "nav.md-nav[aria-labelledby]"}
 # (the markup and layout are the same as in the light scheme, which runs every rule).
 COLOUR_RULES = ["color-contrast", "link-in-text-block", "non-text-contrast"]
 
-AXE_START = """([rules, known]) => {
+AXE_START = """async ([rules, known]) => {
+  // sco.js looks at the tables just after the load event: let that happen first
+  await new Promise(done => setTimeout(done, 50));
   const options = {resultTypes: ['violations']};
   if (rules) options.runOnly = {type: 'rule', values: rules.filter(r => axe.getRules().some(g => g.ruleId === r))};
   window.__axe = axe.run(document, options).then(r => r.violations.map(v => {

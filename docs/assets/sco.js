@@ -231,10 +231,12 @@
     resizeTimer = setTimeout(scrollers, 150);
   });
 
-  function ready() {
-    scrollers();
-    revealHash();
+  // Measuring the tables forces a layout: done after the page has loaded, not in the way of its first paint.
+  function measureLater() {
+    setTimeout(scrollers, 0);
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
-  else ready();
+  if (document.readyState === "complete") measureLater();
+  else window.addEventListener("load", measureLater);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", revealHash);
+  else revealHash();
 })();
