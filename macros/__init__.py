@@ -131,12 +131,12 @@ def define_env(env: Any) -> None:
 
     @macro
     def membership_table() -> Markup:
-        """Every state's statuses (member, observer, dialogue partner...) with years and citations."""
+        """Every state's statuses with years, citations and notes: a table, and one card per state on phones."""
         return views.membership_table(_current(env))
 
     @macro
     def members_by_year() -> Markup:
-        """A year-by-year table of who was a member, observer or dialogue partner."""
+        """Changes by year: the years a state's status began or ended, with citations and the member count."""
         return views.members_by_year(_current(env))
 
     @macro
