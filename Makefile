@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PORT ?= 8000
 SNAPSHOTS ?= ../shared/sources
 export NO_MKDOCS_2_WARNING := 1
 # Compiled bytecode is kept in .cache/pycache: reused between builds (compiling the macros
@@ -14,7 +15,7 @@ export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
 
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: serve build offline test check verify-quotes fingerprint schema pages-table browser java bench screenshots lock clean help
+.PHONY: serve build offline test check verify-quotes fingerprint schema pages-table browser java bench screenshots preview lighthouse lock clean help
 
 help:
 	@echo "make serve          build and serve the site on http://127.0.0.1:8000 (reloads on data edits)"
@@ -28,6 +29,8 @@ help:
 	@echo "make pages-table    regenerate CONTRIBUTING.md's table of which page shows which topic"
 	@echo "make bench          benchmarks (not part of make test)"
 	@echo "make screenshots    theme page screenshots, light and dark, phone and desktop"
+	@echo "make preview        serve site/ as a static host would (gzip, cache headers) on 127.0.0.1:PORT (8000)"
+	@echo "make lighthouse     Lighthouse scores of the main pages, served by make preview's server"
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -89,7 +92,14 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 screenshots: build browser
-	$(BIN)/python -m tests.screenshots screenshots
+	$(BIN)/python -m tests.screenshots screenshots $(ARGS)
+
+preview: build
+	$(BIN)/python -m macros.preview site --port $(PORT)
+
+# A benchmark, not a test: LIGHTHOUSE_RUNS (default 3) runs per page; ARGS=--readme updates README.md.
+lighthouse: build $(NPM_STAMP) browser
+	$(BIN)/python -m bench.lighthouse $(ARGS)
 
 # requirements.txt: every package pinned with the hashes of its files, resolved from requirements.in by
 # pip-tools in a throwaway venv; installs then use --require-hashes. Dependabot (pip) keeps it current.
