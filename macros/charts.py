@@ -181,8 +181,8 @@ class Charts:
         end = max(int(e.date[:4]) for e in events) + 1 if events else start + 1
         drawings = [self._timeline_frame(frame, events, start, end) for frame in FRAMES]
         return self.r.html("chart_timeline.html", drawings=drawings, count=len(events), first=start, last=end - 1,
-                           list_href="#events-by-year" if page.url == self.r.links.url_of("timeline.md")
-                           else self.r.links.link("timeline.md", page.url, "events-by-year"),
+                           list_href="#every-event-by-year" if page.url == self.r.links.url_of("timeline.md")
+                           else self.r.links.link("timeline.md", page.url, "every-event-by-year"),
                            data_href=self._data_link(page, "events.csv"))
 
     def _timeline_frame(self, f: Frame, events: list, start: int, end: int) -> Row:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
-from conftest import ROOT, run
+from conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -328,7 +327,7 @@ def test_changes_by_year_is_a_third_of_the_old_by_year_table(sweep: list[Report]
     """"Changes by year" replaced a grid of every year (4,010 px at 375 px): it is at most a third as tall."""
     heights = {r.path: r.measured["changes"] for r in sweep if r.width == PHONE and r.scheme == "light"
                and r.measured["changes"]}
-    assert set(heights) >= {"members/", "enlargement/"}
+    assert "members/" in heights
     assert all(h <= 4010 / 3 for h in heights.values()), heights
 
 

@@ -54,8 +54,9 @@ def test_changes_by_year_lists_only_years_that_changed(page: Page) -> None:
             nxt = m.statuses[i + 1] if i + 1 < len(m.statuses) else None
             if s.to is not None and (nxt is None or nxt.from_ != s.to):
                 changed[s.to].add(FB.actors[m.state].name)
-    for name in ("members", "enlargement"):
-        table = page(name).select_one("article table.sco-changes")
+    tables = [t for name in ("members", "enlargement") for t in page(name).select("article table.sco-changes")]
+    assert tables and page("members").select_one("article table.sco-changes") is not None
+    for table in tables:
         rows = table.tbody.find_all("tr")
         assert [int(r.th.get_text()) for r in rows] == sorted(changed)
         for row in rows:
