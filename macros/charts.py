@@ -31,10 +31,6 @@ class Frame:
     left: int
     right: int
 
-    @property
-    def line(self) -> float:
-        return round(self.font * 1.25, 1)
-
 
 #: The wide drawing is shown in columns of 600 px and more (scale >= 0.83: 14-unit text >= 11.7 px);
 #: the phone drawing at most 440 px wide (scale 0.85 at 288 px, the column of a 320 px screen).
@@ -181,8 +177,7 @@ class Charts:
         end = max(int(e.date[:4]) for e in events) + 1 if events else start + 1
         drawings = [self._timeline_frame(frame, events, start, end) for frame in FRAMES]
         return self.r.html("chart_timeline.html", drawings=drawings, count=len(events), first=start, last=end - 1,
-                           list_href="#every-event-by-year" if page.url == self.r.links.url_of("timeline.md")
-                           else self.r.links.link("timeline.md", page.url, "every-event-by-year"),
+                           list_href=self.r.links.link("timeline.md", page.url, "every-event-by-year"),
                            data_href=self._data_link(page, "events.csv"))
 
     def _timeline_frame(self, f: Frame, events: list, start: int, end: int) -> Row:
@@ -211,8 +206,7 @@ class Charts:
         used = {b.status for d in drawings for b in d.bars}
         hatched = sorted({b.status for d in drawings for b in d.bars if b.unknown}, key=STATUS_CLASSES.index)
         legend = [Row(cls=s, label=LEGEND_LABELS[s]) for s in STATUS_CLASSES if s in used]
-        table = "#membership-table" if page.url == self.r.links.url_of("members.md") \
-            else self.r.links.link("members.md", page.url, "membership-table")
+        table = self.r.links.link("members.md", page.url, "membership-table")  # '#membership-table' on that page
         return self.r.html("chart_membership.html", drawings=drawings, legend=legend, hatched=hatched,
                            first=start, last=end - 1, table_href=table, data_href=self._data_link(page, "membership.csv"))
 
@@ -245,8 +239,7 @@ class Charts:
     def figure_chart(self, page: Page, metric: str) -> Markup:
         figs = sorted(self.fb.figures_by_metric[metric], key=lambda f: (f.period, f.kind, f.value, f.id))
         drawings = [self._figure_frame(frame, figs) for frame in FRAMES]
-        table = f"#figure-{metric}" if page.url == self.r.links.url_of("figures.md") \
-            else self.r.links.link("figures.md", page.url, f"figure-{metric}")
+        table = self.r.links.link("figures.md", page.url, f"figure-{metric}")
         return self.r.html("chart_figures.html", drawings=drawings, label=figs[0].label, unit=figs[0].unit,
                            metric=metric, count=len(figs), disagreements=drawings[0].disagreements,
                            unknown=any(not f.period_known for f in figs),
