@@ -378,7 +378,7 @@ def test_search_finds_and_opens_the_right_page(browser: Browser, target: Site, t
 ])
 def test_search_puts_the_theme_page_first(browser: Browser, target: Site, term: str, page_name: str) -> None:
     """Typing a theme's word into Material's search lists that theme page first, above the glossary and sources."""
-    context = new_context(browser, target, viewport={"width": 1280, "height": 900})
+    context = new_context(browser, target, real_index=True, viewport={"width": 1280, "height": 900})
     page = watch(context.new_page(), target)
     page.goto(target.url(target.pages[0]), wait_until="networkidle")
     page.locator("input.md-search__input").click()
@@ -538,7 +538,8 @@ def test_preview_by_keyboard_offers_its_links(browser: Browser, served: Site) ->
     tip.wait_for(state="visible", timeout=3000)
     links = tip.locator("a")
     assert links.evaluate_all("els => els.map(a => a.textContent)") == ["In context", "Original"]
-    context_link = entry.locator("a:not(.sco-original)").first.get_attribute("href")
+    context_link = entry.evaluate("el => [...el.querySelectorAll('a:not(.sco-original)')]"
+                                  ".find(a => !a.closest('.sco-backrefs')).getAttribute('href')")
     original = entry.locator("a.sco-original").get_attribute("href")
     assert links.evaluate_all("els => els.map(a => a.getAttribute('href'))") == [context_link, original]
     assert "back" not in tip.inner_text()
@@ -564,9 +565,14 @@ def test_following_a_marker_opens_a_collapsed_sources_list(browser: Browser, ser
                           has_touch=touch, is_mobile=touch)
     page = watch(context.new_page(), served)
     page.goto(served.url("docking/"))
-    page.evaluate("""() => {  // collapse the list, as a page may ship it
-      const list = document.querySelector('.sco-sources ol'), d = document.createElement('details');
-      d.innerHTML = '<summary>Sources</summary>'; list.replaceWith(d); d.appendChild(list);
+    page.evaluate("""() => {  // a closed list, whether the page ships one or not
+      const list = document.querySelector('.sco-sources ol');
+      let d = list.closest('details');
+      if (!d) {
+        d = document.createElement('details');
+        d.innerHTML = '<summary>Sources</summary>'; list.replaceWith(d); d.appendChild(list);
+      }
+      d.open = false;
     }""")
     marker = page.locator("article a.sco-cite").nth(1)
     href = marker.get_attribute("href")
@@ -584,7 +590,7 @@ def test_following_a_marker_opens_a_collapsed_sources_list(browser: Browser, ser
         page.evaluate("h => { location.hash = h; }", href)
     page.wait_for_function("h => location.hash === h", arg=href)
     page.locator(href).wait_for(state="visible", timeout=3000)
-    assert page.locator(".sco-sources details").evaluate("d => d.open")
+    assert page.locator(href).evaluate("el => el.closest('details').open")
     context.close()
     assert served.console == []
 
