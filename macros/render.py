@@ -22,7 +22,7 @@ from .citations import BuildState, Citer
 from .factbase import FactBase
 from .links import SiteLinks, source_page_src
 from .schema import Fact, Quote
-from .text import Abbreviations, human_date, inline, plain, text_fragment
+from .text import Abbreviations, finalize, human_date, inline, inline_text, plain, text_fragment, url_attribute
 
 TEMPLATES = Path(__file__).parent / "templates"
 _OCCURRENCE = "\x00use\x00"  # stands for a marker's own id while its template is filled once per number
@@ -39,16 +39,19 @@ def template_env(cache: Path | None = None) -> Environment:
             bytecode = FileSystemBytecodeCache(str(cache))
         except OSError:
             bytecode = None  # a read-only checkout still builds, only slower
-    return Environment(
+    env = Environment(
         auto_reload=False,  # an environment lives for one build: no stat of the template on every render
         bytecode_cache=bytecode,
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
+        finalize=finalize,  # every printed value that is not already Markup is escaped for Markdown too
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.filters["url"] = url_attribute  # every href from data: `href="{{ x|url }}"` (a test checks each one)
+    return env
 
 
 @dataclass(frozen=True)
@@ -266,5 +269,6 @@ def _names(names: list[str]) -> str:
 
 
 def _short(text: str, words: int = 10) -> str:
-    parts = " ".join(text.replace("*", "").split()).split(" ")
+    """The first words of a claim as a reader sees them (its inline Markdown's delimiters removed, nothing else)."""
+    parts = inline_text(text).split(" ")
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")

@@ -1,26 +1,85 @@
 """Safe text: escaping, a small inline-Markdown subset, glossary tooltips, text fragments.
 
-Every string from data goes through `inline()` or Jinja autoescape before it
-reaches a page. Braces are turned into entities so that no later template
-pass can read `{{ ... }}` from data as a template.
+Every string from data reaches a page through `escape()` (directly, through `inline()` or
+`plain()`, or through the fragment templates' `finalize`, see render.py), and every URL
+through `safe_url()`. Escaped text is inert wherever a fragment lands, even inside a Markdown
+paragraph that Python-Markdown will still process (`{{ figure(...) }}` in a sentence):
+
+- HTML: `& < > " '` become entities, so no tag or attribute can start;
+- templates: braces become entities, so no later pass reads `{{ ... }}` from data;
+- Markdown: every character an inline pattern of the site's Markdown starts from
+  (`[ ] ( ) ! * _ ` \\ | # ~`) becomes a numeric entity, so data cannot make a link,
+  image, emphasis, code span, table cell or escape. Entities are left alone by Markdown
+  and read back as the same characters by browsers, search and screen readers.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote as _pct
+from urllib.parse import quote as _pct, urlsplit
 
 from markupsafe import Markup
 
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_EM = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
-_CODE = re.compile(r"`([^`]+)`")
+#: Characters that start inline syntax in Python-Markdown and the site's extensions; `#` starts
+#: a heading only at the start of a line, which whitespace-collapsed text never begins.
+MARKDOWN_CHARS = "[]()!*_`\\|#~"
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "{": "&#123;", "}": "&#125;",
+             **{c: f"&#{ord(c)};" for c in MARKDOWN_CHARS}}
+_SPECIAL = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
+_SPECIAL_IN_URL = re.compile("[" + re.escape("".join(c for c in _ENTITIES if c != "#")) + "]")
+_entity = _ENTITIES.__getitem__
+
+#: The inline Markdown data may use: `code`, **strong**, *em* (tried in this order at each position).
+_INLINE = re.compile(r"`(?P<code>[^`]+)`|\*\*(?=\S)(?P<strong>.+?)(?<=\S)\*\*"
+                     r"|(?<![\w*])\*(?=\S)(?P<em>.+?)(?<=[^\s*])\*(?![\w*])")
 
 
 def escape(text: str) -> str:
-    """HTML-escape and neutralise template braces."""
-    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    """Text as inert HTML: HTML, template and Markdown characters as entities (see the module's docstring)."""
+    return _SPECIAL.sub(lambda m: _entity(m.group()), text)
+
+
+def collapse(text: str) -> str:
+    """Runs of whitespace (newlines included) as one space: no data line can start a Markdown block."""
+    return " ".join(text.split())
+
+
+#: Schemes a link from data may use; anything else (javascript:, data:, vbscript:, file:...) is dropped.
+URL_SCHEMES = ("http", "https")
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f-\x9f]")  # what browsers strip or choke on before reading a scheme
+
+
+def safe_url(url: str) -> str:
+    """`url` if it is http(s) or a relative link within the site; "" otherwise.
+
+    Browsers ignore tabs and newlines inside a scheme (`java\\tscript:`), and read `//host` and
+    `\\\\host` as another host: such links are refused too.
+    """
+    if not isinstance(url, str) or _URL_JUNK.search(url.strip()):
+        return ""
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
+    if scheme:
+        return url if scheme in URL_SCHEMES and url.lower().startswith(scheme + "://") else ""
+    if url.startswith(("//", "\\", "/\\")) or ":" in url.split("/", 1)[0].split("#", 1)[0].split("?", 1)[0]:
+        return ""
+    return url
+
+
+def url_attribute(url: str) -> Markup:
+    """A URL for an `href` or `src`: allow-listed (see `safe_url`), escaped as `escape` does but keeping `#`."""
+    return Markup(_SPECIAL_IN_URL.sub(lambda m: _entity(m.group()), safe_url(url)))
+
+
+def finalize(value: object) -> object:
+    """What fragment templates print for `{{ value }}`: Markup as it is, anything else collapsed and escaped."""
+    if isinstance(value, (Markup, int, float)):
+        return value
+    return Markup(escape(collapse(str(value))))
 
 
 def attribute(text: str) -> str:
@@ -112,21 +171,21 @@ class _TermIndex:
 
 
 class Abbreviations:
-    """Wraps known abbreviations in <abbr title=...> inside escaped text, and defines them for page prose."""
+    """Wraps known abbreviations in <abbr title=...> while escaping text, and defines them for page prose."""
 
     def __init__(self, terms: dict[str, str]) -> None:
         self.terms = dict(sorted(terms.items()))
-        self._titles = {escape(t): escape(e) for t, e in self.terms.items()}
-        self._escaped = _TermIndex(list(self._titles))
+        self._tags = {t: f'<abbr title="{escape(collapse(e))}">{escape(t)}</abbr>' for t, e in self.terms.items()}
         self._raw = _TermIndex(list(self.terms))
 
-    def apply(self, escaped: str) -> str:
+    def markup(self, text: str) -> str:
+        """`text` escaped, with each known term (a whole word of the text as written) in its <abbr>."""
         out, last = [], 0
-        for start, term in self._escaped.find(escaped):
-            out.append(escaped[last:start])
-            out.append(f'<abbr title="{self._titles[term]}">{term}</abbr>')
+        for start, term in self._raw.find(text):
+            out.append(escape(text[last:start]))
+            out.append(self._tags[term])
             last = start + len(term)
-        out.append(escaped[last:])
+        out.append(escape(text[last:]))
         return "".join(out)
 
     def markdown_definitions(self, text: str) -> str:
@@ -139,18 +198,39 @@ class Abbreviations:
 NO_ABBREVIATIONS = Abbreviations({})
 
 
+def _inline(text: str, abbreviations: Abbreviations) -> str:
+    out, last = [], 0
+    for match in _INLINE.finditer(text):
+        out.append(abbreviations.markup(text[last:match.start()]))
+        code, strong, em = match.group("code", "strong", "em")
+        if code is not None:
+            out.append(f"<code>{escape(code)}</code>")
+        elif strong is not None:
+            out.append(f"<strong>{_inline(strong, abbreviations)}</strong>")
+        else:
+            out.append(f"<em>{_inline(em, abbreviations)}</em>")
+        last = match.end()
+    out.append(abbreviations.markup(text[last:]))
+    return "".join(out)
+
+
 def inline(text: str, abbreviations: Abbreviations = NO_ABBREVIATIONS) -> Markup:
-    """Escape `text`, then render **strong**, *em* and `code`; nothing else (no links, no HTML)."""
-    out = escape(" ".join(text.split()))
-    out = _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", out)
-    out = _STRONG.sub(r"<strong>\1</strong>", out)
-    out = _EM.sub(r"<em>\1</em>", out)
-    return Markup(abbreviations.apply(out))
+    """`text` escaped, with its **strong**, *em* and `code` rendered; nothing else (no links, no HTML)."""
+    return Markup(_inline(collapse(text), abbreviations))
 
 
 def plain(text: str, abbreviations: Abbreviations = NO_ABBREVIATIONS) -> Markup:
-    """Escape `text` (no Markdown at all), with glossary tooltips; for verbatim quotes."""
-    return Markup(abbreviations.apply(escape(" ".join(text.split()))))
+    """`text` escaped (no Markdown at all), with glossary tooltips; for verbatim quotes and names."""
+    return Markup(abbreviations.markup(collapse(text)))
+
+
+def inline_text(text: str) -> str:
+    """What a reader sees of `inline(text)`: the words without the **strong**/*em*/`code` delimiters that
+    `inline` turns into markup (a `*` that is not such a delimiter, as in `7*7`, stays)."""
+    def strip(t: str) -> str:
+        return _INLINE.sub(lambda m: m.group("code") if m.group("code") is not None
+                           else strip(m.group("strong") if m.group("strong") is not None else m.group("em")), t)
+    return strip(collapse(text))
 
 
 def text_fragment(url: str, quote: str, max_words: int = 8) -> str:

@@ -1,8 +1,12 @@
-"""Hostile text in every text field of every record kind, rendered through every macro, stays text.
+"""Hostile text in every text field of every record kind, through every macro that shows it, stays text.
 
-The page is built with the real macros, then checked twice: as parsed HTML (no
-script, handler, URL or element the data did not get from us) and in Chromium
-(no dialog, no script run, no request to another host, the text shown literally).
+The full cross product, in one build: string i of HOSTILE fills every text field of a complete set of
+records of its own (ids end in `-s<i>`; each value is the string followed by a tag naming its string and
+field). Pages call every macro that renders records, each twice: as a block (its own paragraph) and inline
+(inside a sentence, where Python-Markdown still reads the text around HTML tags). Every page is then checked
+as parsed HTML and again as Chromium's live DOM after the site's scripts ran and citation previews opened:
+no script, handler, `javascript:`/`data:` URL or element the data did not get from us; no dialog, no global
+flag, no request to another host; and each field's text shown literally in each macro that shows it.
 """
 
 from __future__ import annotations
@@ -10,220 +14,346 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from conftest import ROOT, mkdocs_build
 
 HOSTILE = [
+    # HTML and script
     "<script>window.__pwned=1;alert(1)</script>",
     "<img src=x onerror=\"window.__pwned=2;alert(2)\">",
     "\" onmouseover=\"window.__pwned=3\" data-x=\"",
     "' onfocus='window.__pwned=4' autofocus='",
     "<svg onload=alert(5)><script>window.__pwned=5</script></svg>",
-    "[click](javascript:window.__pwned=6)",
-    "![img](http://evil.test/pixel.png)",
     "<a href=\"javascript:window.__pwned=7\">link</a>",
     "<iframe src=\"http://evil.test/\"></iframe>",
+    "</script><script>window.__pwned=8</script>",
+    "<style>body{display:none}</style>",
+    "<link rel=stylesheet href=http://evil.test/x.css>",
+    "<!-- comment --> ]]> &lt;already escaped&gt; &amp;",
+    "<svg><a xlink:href=\"javascript:window.__pwned=9\"><text>x</text></a></svg>",
+    "<math><mi xlink:href=\"data:x,alert(10)\">m</mi></math>",
+    # Markdown: links, images, references, autolinks, code, emphasis, escapes
+    "[click](javascript:window.__pwned=6)",
+    "[more](javascript:alert(1)) and [x]( javascript:alert(1) )",
+    "![img](http://evil.test/pixel.png)",
+    "![i][p] [p]: http://evil.test/ref.png",
+    "[x][r]\n\n[r]: javascript:window.__pwned=11",
+    "<javascript:window.__pwned=12> <http://evil.test/auto> <mailto:a@evil.test>",
+    "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[ent](&#106;avascript:alert(13))",
+    "`code` ``double`` **strong** __under__ *em* _em_",
+    "\\<script\\>window.__pwned=14\\</script\\> \\[x\\](y) trailing \\",
+    "a | b | c |\n|---|---|",
+    "# heading\n\n---\n\n> quote\n\n- list\n\n    indented code",
+    "{: onclick=\"window.__pwned=15\" } {#id .cls} {: .x }",
+    "*[SCO]: injected abbreviation",
+    "[TOC] [^1] [^1]: a footnote",
+    "==mark== ~~del~~ ^^ins^^ ++ctrl+alt++ :smile: $x$",
+    "!!! warning \"admonition\"\n    body\n\n??? note \"details\"\n    hidden",
+    "<div markdown=\"1\">*md in html*</div>",
+    # templates
     "{{ 7*7 }} {{ config }}",
     "{% include '/etc/passwd' %}",
     "{# comment #} {%raw%}x{%endraw%}",
-    "</script><script>window.__pwned=8</script>",
-    "<style>body{display:none}</style>",
+    # Unicode
     "\u202eevil\u202c right-to-left override",
-    "<!-- comment --> ]]> &lt;already escaped&gt;",
-    "<link rel=stylesheet href=http://evil.test/x.css>",
-    "*[SCO]: injected abbreviation",
+    "\u2066isolate\u2069 \u200fmark\u200e \u2067rtl\u2069",
+    "zero\u200bwidth\u200djoiner\ufeffbom",
 ]
 
-# Every macro that renders data, called on the hostile records.
-PAGE = """# Hostile
+#: Values for the one URL field (sources.url): the schema admits only http(s) addresses, but those may
+#: still hold Markdown and HTML syntax.
+URLS = [
+    "https://example.org/[x](javascript:window.__pwned=20)",
+    "https://example.org/![i](http://evil.test/p.png)",
+    "https://example.org/a_b*c*`d`|e~f",
+    "https://example.org/{{7*7}}?q=(1)&r=!#frag",
+    "http://example.org/&#106;avascript:alert(21)",
+]
 
-{{ fact("fact-a") }}
+#: Each text field (a field of one record) and the macros that show it. "sources" is a page's own Sources
+#: list, "cited_on" the "Cited on" lists on source pages. Fields no macro shows (actors' abbreviations and
+#: native names, facts' notes) are still filled, and must break nothing.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "source-a.title": ("quote", "sources", "source_page", "sources_index"),
+    "source-a.authors": ("quote", "sources", "source_page", "sources_index"),
+    "source-a.outlet": ("quote", "sources", "source_page", "sources_index"),
+    "source-a.licence": ("source_page", "sources_index"),
+    "source-a.notes": ("source_page",),
+    "source-b.title": ("quote", "sources", "source_page", "sources_index"),
+    "source-b.chapters.title": ("quote", "sources", "source_page"),
+    "source-b.chapters.authors": ("quote", "sources", "source_page"),
+    "china.name": ("position", "positions", "membership_table", "members_by_year", "members_as_of",
+                   "membership_chart", "cited_on"),
+    "china.abbreviation": (),
+    "china.role": (),
+    "china.native.text": (),
+    "speaker-a.name": ("quote", "sources", "source_page"),
+    "speaker-a.role": ("source_page",),
+    "quote-a.section": ("source_page",),
+    "quote-a.text": ("quote", "sources", "source_page"),
+    "quote-a.note": ("source_page",),
+    "quote-b.text": ("quote", "sources", "source_page"),
+    "fact-a.claim": ("fact", "facts", "cited_on"),
+    "fact-a.note": (),
+    "fact-b.claim": ("facts",),
+    "event-a.title": ("timeline", "timeline_chart", "cited_on"),
+    "event-a.place": ("timeline",),
+    "event-a.summary": ("timeline",),
+    "china.statuses.note": ("membership_table",),
+    "figure-a.label": ("figures", "figure_chart", "cited_on"),
+    "figure-a.unit": ("figure", "figures", "figure_chart"),
+    "figure-a.note": ("figures",),
+    "figure-b.unit": ("figures", "figure_chart"),
+    "position-a.issue": ("position", "positions", "cited_on"),
+    "position-a.summary": ("position", "positions"),
+    "position-a.stances.stance": ("position", "positions"),
+    "position-a.outcome": ("position", "positions"),
+    "term-a.term": ("glossary", "cited_on"),
+    "term-a.expansion": ("glossary",),
+    "term-a.definition": ("glossary",),
+    "term-a.native.text": ("glossary",),
+    "term-a.native.transliteration": ("glossary",),
+    "term-b.expansion": ("glossary",),
+    "term-b.definition": ("glossary",),
+}
+#: Fields written in the inline Markdown subset (`**strong**`, `*em*`, `code`): shown with those delimiters
+#: turned into markup, every other character as written.
+INLINE_FIELDS = {"fact-a.claim", "fact-b.claim", "event-a.summary", "china.statuses.note", "figure-a.note",
+                 "position-a.summary", "position-a.stances.stance", "position-a.outcome", "term-a.definition",
+                 "term-b.definition"}
+URL_SHOWN = ("sources", "source_page")  # the URL field: "Original" links and the source page's address
 
-{{ facts(topic="overview") }}
-
-{{ quote("quote-a") }}
-
-Prose {{ cite("quote-b") }} and {{ figure("figure-a") }}.
-
-{{ position("position-a") }}
-
-{{ positions(topic="visions") }}
-
-{{ timeline() }}
-
-{{ timeline_chart(start=2000) }}
-
-{{ membership_table() }}
-
-{{ members_by_year() }}
-
-Members: {{ members_as_of(2015) }}.
-
-{{ membership_chart() }}
-
-{{ at_a_glance(bodies=["russia"], bodies_fact="fact-a") }}
-
-{{ member_map() }}
-
-{{ figures() }}
-
-{{ figure_chart("metric-a") }}
-
-{{ glossary() }}
-
-{{ sources_index() }}
-
-{{ source_page("source-a") }}
-"""
+#: Macro calls by page section. Per-string sections are on that string's batch page; the source pages are
+#: separate (so that the citations on the batch page and the global page fill their "Cited on" lists).
+PER_STRING = {
+    "fact": ['fact("fact-a-s{i}")'],
+    "facts": ['facts(ids=["fact-a-s{i}", "fact-b-s{i}"])'],
+    "quote": ['quote("quote-a-s{i}")', 'quote("quote-b-s{i}")'],
+    "cite": ['cite("quote-a-s{i}", "quote-b-s{i}")'],
+    "cite_fact": ['cite_fact("fact-a-s{i}")'],
+    "figure": ['figure("figure-a-s{i}")'],
+    "figures": ['figures(metric="metric-a-s{i}")'],
+    "figure_chart": ['figure_chart("metric-a-s{i}")'],
+    "position": ['position("position-a-s{i}")'],
+    "timeline": ['timeline(actor="china-s{i}")'],
+}
+SOURCE_PAGE = {"source_page": ['source_page("source-a-s{i}")', 'source_page("source-b-s{i}")']}
+GLOBAL = {
+    "positions": ['positions(topic="visions")'],
+    "timeline_chart": ["timeline_chart(start=2000)"],
+    "membership_table": ["membership_table()"],
+    "members_by_year": ["members_by_year()"],
+    "members_as_of": ["members_as_of(2015)"],
+    "membership_chart": ["membership_chart()"],
+    "glossary": ["glossary()"],
+    "sources_index": ["sources_index()"],
+}
+MODES = ("block", "inline")
+BATCH = 10  # strings per page: one browser page load per batch, not per case
+TAG = "\u27e8s{i}f{f}\u27e9"  # after each value: which string, which field (⟨s3f12⟩)
 
 
-def hostile_data(data: Path) -> int:
-    """Write one record of every kind with a hostile string in every text field; return how many fields."""
-    counter = iter(range(10_000))
+def tag(i: int, key: str) -> str:
+    return TAG.format(i=i, f=list(FIELDS).index(key))
 
-    def h() -> str:
-        return HOSTILE[next(counter) % len(HOSTILE)]
 
-    def q(text: str) -> str:
-        return json.dumps(text)
+def value(i: int, key: str) -> str:
+    return f"{HOSTILE[i]} {tag(i, key)}"
 
-    files = {
-        "sources.yaml": f"""- id: source-a
-  title: {q(h())}
-  authors: [{q(h())}]
-  outlet: {q(h())}
+
+def records(i: int) -> dict[str, str]:
+    """One complete set of records for string i, as YAML text per data file (values JSON-quoted)."""
+    s = f"-s{i}"
+
+    def v(key: str) -> str:
+        return json.dumps(value(i, key))
+
+    return {
+        "sources": f"""- id: source-a{s}
+  title: {v("source-a.title")}
+  authors: [{v("source-a.authors")}]
+  outlet: {v("source-a.outlet")}
   kind: article
   published: "2015-07"
-  url: https://example.org/article
-  licence: {q(h())}
-  notes: {q(h())}
-- id: source-b
-  title: {q(h())}
-  authors: [{q(h())}]
-  outlet: {q(h())}
+  url: {json.dumps(URLS[i % len(URLS)])}
+  licence: {v("source-a.licence")}
+  notes: {v("source-a.notes")}
+- id: source-b{s}
+  title: {v("source-b.title")}
+  authors: [Plain Author]
+  outlet: Plain Outlet
   kind: report
   published: "2016"
-  licence: {q(h())}
+  licence: CC BY 4.0
   chapters:
-    - id: chapter-a
-      title: {q(h())}
-      authors: [{q(h())}]
+    - id: chapter-a{s}
+      title: {v("source-b.chapters.title")}
+      authors: [{v("source-b.chapters.authors")}]
 """,
-        "actors.yaml": f"""- id: china
-  name: {q(h())}
+        "actors": f"""- id: china{s}
+  name: {v("china.name")}
   kind: state
-  abbreviation: {q(h())}
-  role: {q(h())}
+  abbreviation: {v("china.abbreviation")}
+  role: {v("china.role")}
   native:
-    text: {q(h())}
-    transliteration: Zhongguo  # actors' native names are not shown by any macro
+    text: {v("china.native.text")}
     language: zh
-- id: russia
-  name: {q(h())}
+- id: russia{s}
+  name: Russia {i}
   kind: state
-- id: speaker-a
-  name: {q(h())}
+- id: speaker-a{s}
+  name: {v("speaker-a.name")}
   kind: person
-  role: {q(h())}
+  role: {v("speaker-a.role")}
 """,
-        "quotes.yaml": f"""- id: quote-a
-  source: source-a
-  speaker: speaker-a
-  section: {q(h())}
-  text: {q(h())}
-  note: {q(h())}
-- id: quote-b
-  source: source-b
-  chapter: chapter-a
-  text: {q(h())}
+        "quotes": f"""- id: quote-a{s}
+  source: source-a{s}
+  speaker: speaker-a{s}
+  section: {v("quote-a.section")}
+  text: {v("quote-a.text")}
+  note: {v("quote-a.note")}
+- id: quote-b{s}
+  source: source-b{s}
+  chapter: chapter-a{s}
+  text: {v("quote-b.text")}
 """,
-        "facts.yaml": f"""- id: fact-a
-  claim: {q(h())}
+        "facts": f"""- id: fact-a{s}
+  claim: {v("fact-a.claim")}
   topics: [overview]
-  actors: [china]
+  actors: [china{s}]
   as_of: "2015-07"
-  cites: [quote-a, quote-b]
-  disagrees_with: [fact-b]
-  note: {q(h())}
-- id: fact-b
-  claim: {q(h())}
+  cites: [quote-a{s}, quote-b{s}]
+  disagrees_with: [fact-b{s}]
+  note: {v("fact-a.note")}
+- id: fact-b{s}
+  claim: {v("fact-b.claim")}
   topics: [overview]
-  cites: [quote-b]
+  cites: [quote-b{s}]
 """,
-        "events.yaml": f"""- id: event-a
+        "events": f"""- id: event-a{s}
   date: "2015-07-10"
-  title: {q(h())}
-  place: {q(h())}
+  title: {v("event-a.title")}
+  place: {v("event-a.place")}
   kind: summit
+  actors: [china{s}]
   topics: [overview]
-  summary: {q(h())}
-  cites: [quote-a]
+  summary: {v("event-a.summary")}
+  cites: [quote-a{s}]
 """,
-        "membership.yaml": f"""- id: china
-  state: china
+        "membership": f"""- id: china{s}
+  state: china{s}
   statuses:
     - status: founding-member
       from: 2001
-      cites: [quote-a]
-      note: {q(h())}
+      cites: [quote-a{s}]
+      note: {v("china.statuses.note")}
 """,
-        "figures.yaml": f"""- id: figure-a
-  metric: metric-a
-  label: {q(h())}
+        "figures": f"""- id: figure-a{s}
+  metric: metric-a{s}
+  label: {v("figure-a.label")}
   value: 64
-  unit: {q(h())}
+  unit: {v("figure-a.unit")}
   period: "2015"
   kind: actual
-  note: {q(h())}
-  cites: [quote-a]
-- id: figure-b
-  metric: metric-a
-  label: Same metric  # a metric's tables use its first figure's label
+  note: {v("figure-a.note")}
+  cites: [quote-a{s}]
+- id: figure-b{s}
+  metric: metric-a{s}
+  label: Same metric
   value: 69
-  unit: {q(h())}
+  unit: {v("figure-b.unit")}
   period: "2015"
   kind: actual
-  cites: [quote-b]
+  cites: [quote-b{s}]
 """,
-        "positions.yaml": f"""- id: position-a
-  issue: {q(h())}
-  summary: {q(h())}
+        "positions": f"""- id: position-a{s}
+  issue: {v("position-a.issue")}
+  summary: {v("position-a.summary")}
   topics: [visions]
   stances:
-    - actor: china
-      stance: {q(h())}
-      cites: [quote-a]
-    - actor: russia
-      stance: {q(h())}
-      cites: [quote-b]
-  outcome: {q(h())}
-  outcome_cites: [quote-a]
+    - actor: china{s}
+      stance: {v("position-a.stances.stance")}
+      cites: [quote-a{s}]
+    - actor: russia{s}
+      stance: A plain stance.
+      cites: [quote-b{s}]
+  outcome: {v("position-a.outcome")}
+  outcome_cites: [quote-a{s}]
 """,
-        "glossary.yaml": f"""- id: term-a
-  term: {q(h())}
-  expansion: {q(h())}
-  definition: {q(h())}
+        "glossary": f"""- id: term-a{s}
+  term: {v("term-a.term")}
+  expansion: {v("term-a.expansion")}
+  definition: {v("term-a.definition")}
   native:
-    text: {q(h())}
-    transliteration: {q(h())}
+    text: {v("term-a.native.text")}
+    transliteration: {v("term-a.native.transliteration")}
     language: zh
-- id: term-b
-  term: SCO
-  expansion: {q(h())}
-  definition: {q(h())}
-  see: [term-a]
+  cites: [quote-a{s}]
+- id: term-b{s}
+  term: SCO{i}
+  expansion: {v("term-b.expansion")}
+  definition: {v("term-b.definition")}
+  see: [term-a{s}]
 """,
     }
-    shutil.rmtree(data, ignore_errors=True)
-    data.mkdir(parents=True)
-    for name, text in files.items():
-        (data / name).write_text(text, encoding="utf-8")
-    return next(counter)
+
+
+def _calls(calls: list[str], i: int | None, mode: str) -> str:
+    joined = " and ".join("{{ " + c.format(i=i) + " }}" for c in calls)
+    return joined if mode == "block" else f"Before {joined} after."
+
+
+def _section(name: str, calls: list[str], i: int | None) -> str:
+    out = []
+    for mode in MODES:
+        prefix = f"s{i}" if i is not None else "all"
+        out.append(f'<h2 class="case" id="{prefix}-{name}-{mode}">{prefix} {name} {mode}</h2>\n\n{_calls(calls, i, mode)}\n')
+    return "\n".join(out)
+
+
+def pages() -> dict[str, str]:
+    """The test site's pages: one per batch of strings, one source page per batch, and one for global views."""
+    out: dict[str, str] = {}
+    end = '<h2 class="case" id="{p}-sources">{p} sources</h2>\n'
+    for first in range(0, len(HOSTILE), BATCH):
+        batch = range(first, min(first + BATCH, len(HOSTILE)))
+        out[f"b{first}.md"] = f"# Batch {first}\n\n" + "\n".join(
+            _section(name, calls, i) for i in batch for name, calls in PER_STRING.items()) + end.format(p=f"b{first}")
+        out[f"b{first}-sources.md"] = f"# Sources of batch {first}\n\n" + "\n".join(
+            _section(name, calls, i) for i in batch for name, calls in SOURCE_PAGE.items())
+    out["index.md"] = "# Global views\n\n" + "\n".join(
+        _section(name, calls, None) for name, calls in GLOBAL.items()) + end.format(p="all")
+    return out
+
+
+def _page_of(i: int, macro: str) -> str:
+    first = i - i % BATCH
+    if macro in GLOBAL:
+        return "index.md"
+    return f"b{first}-sources.md" if macro in SOURCE_PAGE or macro == "cited_on" else f"b{first}.md"
+
+
+def cases() -> list[tuple[int, str, str, str]]:
+    """(string, field, macro, mode) for every hostile string in every field through every macro that shows it."""
+    return [(i, key, macro, mode) for i in range(len(HOSTILE)) for key, macros in FIELDS.items()
+            for macro in macros for mode in MODES]
+
+
+def counts() -> str:
+    """The size of the cross product, for the test log."""
+    kinds_fields = {k.split(".", 1)[0].rstrip("-ab") + "." + k.split(".", 1)[1] for k in FIELDS}
+    pairs = sum(len(m) for m in FIELDS.values())
+    return (f"{len(HOSTILE)} hostile strings x {len(FIELDS)} text fields ({len(kinds_fields)} distinct) of 9 record "
+            f"kinds x the macros that show each ({pairs} field-macro pairs) x {len(MODES)} placements (block, inline)"
+            f" = {len(cases())} cases; plus {len(URLS)} URLs x {len(URL_SHOWN)} macros; "
+            f"{sum(len(c) for c in (PER_STRING, SOURCE_PAGE, GLOBAL))} macros called, checked in HTML and in Chromium")
 
 
 @pytest.fixture(scope="module")
@@ -234,15 +364,22 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     (project / "docs").mkdir()
     shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
-    (project / "docs" / "index.md").write_text(PAGE, encoding="utf-8")
+    for name, text in pages().items():
+        (project / "docs" / name).write_text(text, encoding="utf-8")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"\nnav:\n(?:  .*\n)+", "\n", config)
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    fields = hostile_data(project / "data")
+    data = project / "data"
+    files: dict[str, list[str]] = {}
+    for i in range(len(HOSTILE)):
+        for kind, text in records(i).items():
+            files.setdefault(kind, []).append(text)
+    data.mkdir()
+    for kind, texts in files.items():
+        (data / f"{kind}.yaml").write_text("".join(texts), encoding="utf-8")
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr[-3000:]
-    print(f"\ninjection corpus: {len(HOSTILE)} hostile strings in {fields} text fields of 9 record kinds, "
-          f"through {PAGE.count('{{')} macro calls")
+    print(f"\ninjection cross product: {counts()}")
     yield project / "site"
 
 
@@ -250,31 +387,136 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_hostile_text_is_shown_literally_in_html(hostile_site: Path) -> None:
-    """Every hostile string appears as text; no script, handler, javascript: URL or injected element exists."""
-    html = (hostile_site / "index.html").read_text(encoding="utf-8")
+#: The inline Markdown subset of the schema's docs: `code`, then **strong**, then *em* (which may nest).
+_INLINE_MD = re.compile(r"`(?P<code>[^`]+)`|\*\*(?=\S)(?P<strong>.+?)(?<=\S)\*\*"
+                        r"|(?<![\w*])\*(?=\S)(?P<em>.+?)(?<=[^\s*])\*(?![\w*])")
+
+
+def _rendered(text: str) -> str:
+    return _INLINE_MD.sub(lambda m: m["code"] if m["code"] is not None else _rendered(m["strong"] or m["em"]), text)
+
+
+def shown(i: int, key: str, macro: str) -> str:
+    """The text a reader must see for field `key` of string i in `macro`: the value as written (inline Markdown's
+    delimiters rendered, for fields written in it); a fact's "Cited on" label is its first ten words."""
+    text = collapse(value(i, key))
+    if key in INLINE_FIELDS:
+        text = _rendered(text)
+    if macro == "cited_on" and key.endswith(".claim"):
+        words = text.split(" ")
+        text = " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+    return text
+
+
+URL_ATTRS = ("href", "src", "srcset", "action", "formaction", "xlink:href", "poster", "data", "background", "ping",
+             "lowsrc", "dynsrc", "codebase", "cite", "longdesc", "manifest")
+FORBIDDEN = ("iframe", "img", "style", "link", "object", "embed", "form", "input", "button", "textarea", "select",
+             "base", "meta", "frame", "frameset", "audio", "video", "source", "math", "template", "applet")
+_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*)\s*:", re.I)
+
+
+def _bad_urls(soup: BeautifulSoup) -> list[str]:
+    """Every URL attribute in the document whose scheme is not http(s) (relative links have none)."""
+    bad = []
+    for el in soup.find_all(True):
+        for attr in URL_ATTRS:
+            url = el.get(attr)
+            if url is None:
+                continue
+            cleaned = re.sub(r"[\x00-\x20\x7f-\x9f]", "", str(url))
+            match = _SCHEME.match(cleaned)
+            if match and match.group(1).lower() not in ("http", "https"):
+                bad.append(f"<{el.name} {attr}={url!r}>")
+    return bad
+
+
+def region(html: str) -> tuple[list[Tag], dict[str, str]]:
+    """The elements of the test's content (from the first case heading to the end of the article), and the
+    text of each case section (from its heading to the next). Cut from the page's text and walked in document
+    order: a block fragment placed inside a sentence gives HTML that parsers nest in different ways."""
+    soup = BeautifulSoup(html[html.index('<h2 class="case"'):html.rindex("</article>")], "html.parser")
+    elements: list[Tag] = []
+    texts: dict[str, list[str]] = {}
+    current: list[str] = []
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            if node.name == "h2" and "case" in (node.get("class") or []):
+                current = texts.setdefault(node["id"], [])
+            elements.append(node)
+        elif type(node) is NavigableString:
+            current.append(str(node))
+    return elements, {name: collapse("".join(parts)) for name, parts in texts.items()}
+
+
+def problems(html: str, page: str) -> list[str]:
+    """Everything wrong with one page's HTML: injected markup, unsafe URLs, and text not shown literally."""
     soup = BeautifulSoup(html, "html.parser")
-    article = soup.find("article")
-    text = collapse(article.get_text(""))
-    for string in HOSTILE:
-        if string.startswith("*[SCO]"):
-            continue  # shown in a glossary entry and as an abbreviation's title, never as a definition
-        assert collapse(string) in text, string
-    assert [s for s in article.find_all("script") if s.get("type") != "application/ld+json"] == []
-    assert not [s for s in soup.find_all("script") if "__pwned" in (s.string or "") and s.get("type") != "application/ld+json"]
-    ld = soup.find_all("script", type="application/ld+json")
-    assert len(ld) == 1 and "</script" not in ld[0].string.lower() and json.loads(ld[0].string)
-    for el in article.find_all(True):
-        assert not [a for a in el.attrs if a.lower().startswith("on")], el
-        for attr in ("href", "src", "xlink:href"):
-            assert not str(el.get(attr, "")).strip().lower().startswith("javascript:"), el
-    assert all(svg.find_parent("figure", class_="sco-chart") for svg in article.find_all("svg"))
-    assert article.find("iframe") is None and article.find("style") is None and article.find("img") is None
-    assert "49" not in text and "root:x:" not in html
+    elements, texts = region(html)
+    found: list[str] = []
+    for el in elements:
+        if el.name == "script":
+            if el.get("type") != "application/ld+json":
+                found.append(f"{page}: script in the content: {str(el)[:80]}")
+            elif "</script" in (el.string or "").lower() or not json.loads(el.string or "null"):
+                found.append(f"{page}: JSON-LD that can close its script, or none")
+        elif el.name in FORBIDDEN:
+            found.append(f"{page}: injected <{el.name}>: {str(el)[:80]}")
+        elif el.name == "svg" and not el.find_parent("figure", class_="sco-chart"):
+            found.append(f"{page}: <svg> outside a chart")
+    for el in soup.find_all(True):
+        handlers = [a for a in el.attrs if a.lower().startswith("on")]
+        if handlers:
+            found.append(f"{page}: event handler {handlers} on <{el.name}>")
+    found += [f"{page}: unsafe URL {b}" for b in _bad_urls(soup)]
+    if "root:x:" in html:
+        found.append(f"{page}: a file was included")
+    for i, key, macro, mode in cases():
+        if _page_of(i, macro) != page:
+            continue
+        if macro == "sources":
+            where = [texts[f"b{i - i % BATCH}-sources"]] if page.startswith("b") else []
+        elif macro == "cited_on":
+            where = [texts[f"s{i}-source_page-{mode}"]]
+        elif macro in GLOBAL:
+            where = [texts[f"all-{macro}-{mode}"]]
+        else:
+            where = [texts[f"s{i}-{macro}-{mode}"]]
+        expected = shown(i, key, macro)
+        if not any(expected in w for w in where):
+            found.append(f"{page}: string {i} in {key} not shown literally by {macro} ({mode}): {expected!r}")
+    for name, text in texts.items():
+        if name.endswith("-inline") and not ("Before" in text and "after." in text):
+            found.append(f"{page}: text around the inline call was swallowed in {name}")
+    return found
+
+
+@lru_cache(maxsize=None)
+def _html(site: Path, page: str) -> str:
+    path = site / ("index.html" if page == "index.md" else page[:-3] + "/index.html")
+    return path.read_text(encoding="utf-8")
+
+
+def test_hostile_text_is_shown_literally_in_html(hostile_site: Path) -> None:
+    """In every page's HTML: nothing injected, no unsafe URL, and every string shown as written wherever it is shown."""
+    found = [p for page in pages() for p in problems(_html(hostile_site, page), page)]
+    assert found == [], "\n".join(found[:40]) + f"\n({len(found)} problems)"
+
+
+def test_urls_from_data_keep_their_address_and_scheme(hostile_site: Path) -> None:
+    """Each source URL is linked as written (http(s) only) from the source page and from the Sources lists."""
+    for i in range(len(HOSTILE)):
+        soup = BeautifulSoup(_html(hostile_site, _page_of(i, "source_page")), "html.parser")
+        meta = soup.find(id=f"source-source-a-s{i}").find(class_="sco-source-meta")
+        link = meta.find("a")
+        assert link["href"] == URLS[i % len(URLS)] and collapse(link.get_text()) == URLS[i % len(URLS)]
+        batch = BeautifulSoup(_html(hostile_site, _page_of(i, "fact")), "html.parser")
+        originals = {a["href"].split("#:~:")[0] for a in batch.select("section.sco-sources a.sco-original")}
+        assert URLS[i % len(URLS)].split("#")[0] in originals
 
 
 def test_hostile_text_runs_nothing_in_chromium(hostile_site: Path) -> None:
-    """In the browser: no dialog, no script from data runs, no request leaves, the strings read as text."""
+    """In Chromium, page by page: no dialog, no flag set, no request leaves, and the live DOM (after the site's
+    scripts and citation previews) passes the same checks as the HTML."""
     pytest.importorskip("playwright")
     from playwright.sync_api import sync_playwright
 
@@ -284,23 +526,30 @@ def test_hostile_text_runs_nothing_in_chromium(hostile_site: Path) -> None:
         pytest.skip("chromium is installed by `make test`")
     dialogs: list[str] = []
     external: list[str] = []
+    found: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context()
-        context.route(lambda url: not url.startswith("file:"), lambda route: (external.append(route.request.url),
-                                                                             route.abort()))
-        page = context.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto((hostile_site / "index.html").as_uri(), wait_until="networkidle")
-        for marker in page.locator("article a.sco-cite").all()[:5]:
-            marker.hover()
-            marker.focus()
-        page.mouse.move(5, 5)
-        page.wait_for_timeout(300)
-        pwned = page.evaluate("window.__pwned")
-        shown = collapse(page.locator("article").inner_text())
+        context.route(lambda url: not url.startswith("file:"),
+                      lambda route: (external.append(route.request.url), route.abort()))
+        tab = context.new_page()
+        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for page in pages():
+            path = hostile_site / ("index.html" if page == "index.md" else page[:-3] + "/index.html")
+            tab.goto(path.as_uri(), wait_until="load")
+            for el in tab.locator("article [title], article a").all()[:30]:
+                el.dispatch_event("mouseover")
+            for marker in tab.locator("article a.sco-cite").all()[:8]:
+                marker.dispatch_event("mouseover")
+                marker.focus()  # the last preview stays open while the DOM is checked
+            flags = tab.evaluate("Object.keys(window).filter(k => k.startsWith('__pwned'))")
+            if flags:
+                found.append(f"{page}: global flag set: {flags}")
+            dom_urls = tab.evaluate("""() => Array.from(document.querySelectorAll('*')).flatMap(el =>
+                Array.from(el.attributes).filter(a => /^(href|src|xlink:href|action|formaction|srcset|poster|data)$/i
+                .test(a.name)).map(a => a.value)).filter(v => /^\\s*(javascript|data|vbscript):/i.test(v))""")
+            found += [f"{page}: unsafe URL in the live DOM: {u!r}" for u in dom_urls]
+            found += problems(tab.content(), page)
         browser.close()
-    assert dialogs == [] and pwned is None and external == []
-    for string in HOSTILE:
-        if not string.startswith("*[SCO]") and "\u202e" not in string:
-            assert collapse(string) in shown, string
+    assert dialogs == [] and external == [], (dialogs, external)
+    assert found == [], "\n".join(found[:40]) + f"\n({len(found)} problems)"

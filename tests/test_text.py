@@ -1,10 +1,12 @@
-"""Text helpers: abbreviations are found as whole words, the same way on both search paths."""
+"""Text helpers: data text stays text wherever it lands; abbreviations are found as whole words on both search paths."""
 
 from __future__ import annotations
 
 import pytest
 
-from macros.text import Abbreviations, _TermIndex
+from conftest import ROOT
+from macros.text import Abbreviations, _TermIndex, escape, inline, inline_text, plain, safe_url, url_attribute
+from test_injection import HOSTILE
 
 TERMS = ["SCO", "SCO Development Bank", "RATS", "BRI", "EAEU", "U.S.", "CSTO"]
 
@@ -50,6 +52,87 @@ def test_many_candidates_use_the_scan() -> None:
 def test_apply_wraps_and_definitions_list_only_used_terms() -> None:
     """Known abbreviations get an <abbr> title; Markdown definitions name only the terms a text uses."""
     abbr = Abbreviations({"SCO": "Shanghai Cooperation Organisation", "RATS": "Regional Anti-Terrorist Structure"})
-    assert abbr.apply("The SCO met.") == 'The <abbr title="Shanghai Cooperation Organisation">SCO</abbr> met.'
+    assert abbr.markup("The SCO met.") == 'The <abbr title="Shanghai Cooperation Organisation">SCO</abbr> met.'
     assert abbr.markdown_definitions("Only the SCO here.") == "*[SCO]: Shanghai Cooperation Organisation"
     assert abbr.markdown_definitions("nothing") == ""
+
+
+# -- escaping for wherever a fragment lands ------------------------------------------------------------------
+
+def _site_markdown(text: str) -> str:
+    """`text` converted by Python-Markdown with the site's own extensions (from mkdocs.yml)."""
+    import markdown
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV and friends
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    names, configs = [], {}
+    for ext in config["markdown_extensions"]:
+        name, options = (next(iter(ext.items())) if isinstance(ext, dict) else (ext, None))
+        names.append(name)
+        if options:
+            configs[name] = options
+    return markdown.markdown(text, extensions=names, extension_configs=configs)
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=range(len(HOSTILE)))
+def test_escaped_text_inside_a_markdown_sentence_stays_text(hostile: str) -> None:
+    """Escaped data inside a paragraph that Python-Markdown (with the site's extensions) converts makes no element
+    and reads back as written, the way `{{ figure(...) }}` sits in a sentence."""
+    from bs4 import BeautifulSoup
+
+    html = _site_markdown(f"Before <span class=\"x\">{plain(hostile)}</span> after.")
+    soup = BeautifulSoup(html, "html.parser")
+    assert [el.name for el in soup.find_all(True)] == ["p", "span"], html
+    assert soup.get_text() == f"Before {' '.join(hostile.split())} after."
+
+
+def test_every_markdown_character_becomes_an_entity() -> None:
+    """Each character that starts inline Markdown or HTML is replaced, and nothing else is."""
+    for char in "[]()!*_`\\|#~<>&\"'{}":
+        assert char not in escape(f"a{char}b").replace("&#", "").replace(";", "").replace("&amp", "") \
+            .replace("&lt", "").replace("&gt", "").replace("&quot", "").replace("&x27", ""), char
+    assert escape("Plain words, 2015: 64.5 - fine.") == "Plain words, 2015: 64.5 - fine."
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("{{ 7*7 }} is not 77", "{{ 7*7 }} is not 77"),
+    ("**Strong** and *em* and `code`", "Strong and em and code"),
+    ("a *b **c** d* e", "a b c d e"),
+    ("2*3*4 and snake_case", "2*3*4 and snake_case"),
+])
+def test_inline_text_removes_only_the_markup_inline_renders(text: str, expected: str) -> None:
+    """A claim's label (its "Cited on" link text) is what the fact shows, not the claim with every * removed."""
+    assert inline_text(text) == expected
+    from bs4 import BeautifulSoup
+
+    assert BeautifulSoup(str(inline(text)), "html.parser").get_text() == expected
+
+
+@pytest.mark.parametrize("url,allowed", [
+    ("https://example.org/a?b=1#c", True), ("http://example.org/", True), ("../sources/x/#q-a", True),
+    ("#fact-a", True), ("./", True), ("timeline/#event-x", True),
+    ("javascript:alert(1)", False), ("JavaScript:alert(1)", False), (" javascript:alert(1)", False),
+    ("java\tscript:alert(1)", False), ("java\nscript:alert(1)", False), ("data:text/html,x", False),
+    ("vbscript:x", False), ("file:///etc/passwd", False), ("//evil.test/x", False), ("\\\\evil.test\\x", False),
+    ("/\\evil.test", False), ("http:evil.test", False), ("mailto:a@b.c", False), ("x:y", False), ("", False),
+])
+def test_only_http_and_relative_urls_pass(url: str, allowed: bool) -> None:
+    """The allow-list admits http(s) and links within the site; every other scheme, and other-host tricks, give ""."""
+    assert (safe_url(url) != "") == allowed
+    assert (str(url_attribute(url)) != "") == allowed
+
+
+def test_every_link_in_the_fragment_templates_passes_the_allow_list() -> None:
+    """Each href or src a fragment template fills from a value goes through the `url` filter."""
+    import re
+
+    unfiltered = []
+    for path in sorted((ROOT / "macros" / "templates").glob("*.html")):
+        for attr, expr in re.findall(r'\b(href|src)="([^"]*\{\{[^"]*)"', path.read_text(encoding="utf-8")):
+            for value in re.findall(r"\{\{(.*?)\}\}", expr):
+                if not re.search(r"\|\s*url\s*$", value.strip()) and not expr.startswith("#"):
+                    unfiltered.append(f"{path.name}: {attr}=\"{expr}\"")
+    assert unfiltered == []
