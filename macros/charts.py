@@ -9,6 +9,7 @@ Each chart links to its table and to the data file it draws.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -247,9 +248,8 @@ class Charts:
 
     def _figure_frame(self, f: Frame, figs: list) -> Row:
         wide = f is WIDE
-        vmax = max(fig.value for fig in figs) * 1.12
-        step = _nice_step(vmax)
-        gridvalues = list(range(0, int(vmax) + 1, step))
+        low, high, step = value_axis([fig.value for fig in figs])
+        gridvalues = [low + k * step for k in range(int((high - low) // step) + 1)]
         left = round(max(text_width(number(v), f.font) for v in gridvalues) + 14)
         right = f.width - (16 if wide else 10)
         years = [year_fraction(fig.period) for fig in figs]
@@ -258,7 +258,7 @@ class Charts:
         top, bottom = f.font + 24, height - f.font - 16
 
         def y(v: float) -> float:
-            return round(bottom - v / vmax * (bottom - top), 1)
+            return round(bottom - (v - low) / (high - low) * (bottom - top), 1)
 
         by_period: dict[tuple[str, str], list] = defaultdict(list)
         for fig in figs:
@@ -301,8 +301,24 @@ class Charts:
                    top=top, bottom=bottom, r=r, disagreements=sum(1 for p in points if p.disagree))
 
 
-def _nice_step(vmax: float) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 2000, 5000, 10000):
-        if vmax / step <= 6:
-            return step
-    return 10000
+def value_axis(values: list[float], headroom: float = 1.12, parts: int = 6) -> tuple[float, float, float]:
+    """(low, high, step) of a value axis that shows zero and every value with room beyond the extremes, cut into
+    at most `parts` round steps. Any finite values will do: negative ones (a change), all zeros, tiny ones, or the
+    largest the schema admits (a step of at most 10,000 once drew a gridline per 10,000 up to 10^15)."""
+    low, high = min(0.0, *values) * headroom, max(0.0, *values) * headroom
+    if high == low:
+        high = low + 1
+    step = _nice_step(high - low, parts)
+    low = math.floor(low / step) * step
+    return low, high, step
+
+
+def _nice_step(span: float, parts: int = 6) -> float:
+    """The smallest round step (..., 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25, 50, 100, ...) that cuts `span` into at most
+    `parts` parts."""
+    if span >= 1:
+        for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 2000, 5000, 10000):
+            if span / step <= parts:
+                return step
+    scale = 10.0 ** math.floor(math.log10(span / parts))
+    return next(m * scale for m in (1, 2, 5, 10) if span / (m * scale) <= parts)

@@ -131,7 +131,7 @@ def load(data_dir: Path, root: Path | None = None, cache_dir: Path | None = None
 
 
 def _load(data_dir: Path, root: Path, cache_dir: Path | None) -> FactBase:
-    raw, problems = load_all(data_dir, root, ParseCache(cache_dir))
+    raw, problems, _ = load_all(data_dir, root, ParseCache(cache_dir))
     parsed, schema_problems = parse(raw)
     problems += schema_problems
     unread, dropped = _unreadable(problems, data_dir, root) if problems else ({}, {})

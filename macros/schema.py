@@ -253,7 +253,8 @@ class Figure(Record):
 
     metric: Id = Field(description="What is measured; figures sharing a metric and period are compared.")
     label: Text = Field(description="Human label of the metric.")
-    value: float = Field(description="The number.")
+    value: float = Field(allow_inf_nan=False, ge=-1e15, le=1e15,
+                         description="The number: finite, at most 10^15 in size (use a larger unit beyond).")
     unit: Text = Field(description="Unit, e.g. 'USD billion', 'percent', 'people'. Required.")
     period: PartialDate = Field(description="The period the number is about.")
     period_known: bool = Field(

@@ -263,6 +263,8 @@ def number(value: float) -> str:
     """12.0 -> '12', 37.63 -> '37.63', 5000 -> '5,000'."""
     if float(value).is_integer():
         return f"{int(value):,}"
+    if abs(value) < 0.01:
+        return f"{value:.2g}"  # 0.0001, not 0
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 

@@ -30,6 +30,9 @@ _HINTS = {
     "list_type": "write a list, e.g. [a, b]",
     "float_parsing": "write a plain number without units or commas",
     "int_parsing": "write a year as a number",
+    "finite_number": "write the number itself (.nan and .inf cannot be charted or compared)",
+    "less_than_equal": "write it in a larger unit (millions, billions) and say so in the unit",
+    "greater_than_equal": "write it in a larger unit (millions, billions) and say so in the unit",
 }
 
 
