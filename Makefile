@@ -8,14 +8,17 @@ STAMP  := $(VENV)/.installed
 PORT ?= 8000
 SNAPSHOTS ?= ../shared/sources
 export NO_MKDOCS_2_WARNING := 1
-# Compiled bytecode is kept in .cache/pycache: reused between builds (compiling the macros
-# package on every build cost about 40 ms), and out of the tracked and watched folders.
+# Bytecode is written beside the sources (__pycache__/, ignored by git) and the installed
+# packages' own bytecode is used: compiling on every build cost about 40 ms.
 unexport PYTHONDONTWRITEBYTECODE
-export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
+# Compiled Python is loaded as code without its source being read again, so none may come
+# from a commit: every target that runs Python first refuses to run while git tracks a
+# bytecode file, a __pycache__ folder, or anything under .venv/ or node_modules/ (see `guard`).
+UNTRUSTED := '*.py[co]' '*__pycache__*' '.venv' '.venv/*' 'node_modules' 'node_modules/*'
 
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: serve build offline test check verify-quotes fingerprint schema pages-table browser java bench screenshots preview lighthouse lock clean help
+.PHONY: serve build offline test check verify-quotes fingerprint schema pages-table browser java bench screenshots preview lighthouse lock clean help guard
 
 help:
 	@echo "make serve          build and serve the site on http://127.0.0.1:8000 (reloads on data edits)"
@@ -32,7 +35,16 @@ help:
 	@echo "make preview        serve site/ as a static host would (gzip, cache headers) on 127.0.0.1:PORT (8000)"
 	@echo "make lighthouse     Lighthouse scores of the main pages, served by make preview's server"
 
-$(STAMP): requirements.txt
+guard:
+	@tracked="$$(git ls-files -- $(UNTRUSTED) 2>/dev/null)"; \
+	if [ -n "$$tracked" ]; then \
+	  echo "Refusing to run: git tracks compiled Python, virtualenv or node_modules files, which would be run as code:" >&2; \
+	  echo "$$tracked" | head -n 20 | sed 's/^/  /' >&2; \
+	  echo "Remove them from the commit (git rm -r --cached PATH) and run make again." >&2; \
+	  exit 1; \
+	fi
+
+$(STAMP): requirements.txt | guard
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.txt
 	touch $(STAMP)
@@ -51,44 +63,44 @@ java:
 
 # Test and benchmark tools from npm, pinned in package-lock.json. --ignore-scripts: vnu-jar's install
 # script would download a Java runtime; Debian's is used instead.
-$(NPM_STAMP): package-lock.json
+$(NPM_STAMP): package-lock.json | guard
 	@command -v npm >/dev/null 2>&1 || { \
 	  echo "Installing Debian's Node.js and npm for the test tools"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
-serve: $(STAMP)
+serve: guard $(STAMP)
 	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
 
-build: $(STAMP)
+build: guard $(STAMP)
 	$(BIN)/python -m macros.sitebuild online site
 
-offline: $(STAMP)
+offline: guard $(STAMP)
 	$(BIN)/python -m macros.sitebuild offline site-offline
 
-check: $(STAMP)
+check: guard $(STAMP)
 	$(BIN)/python -m macros check --cited
 	$(BIN)/yamllint --strict data templates
 
-verify-quotes: $(STAMP)
+verify-quotes: guard $(STAMP)
 	$(BIN)/python -m macros verify-quotes $(SNAPSHOTS)
 
 # A new source's fingerprint, from its full text (which stays outside the repository).
-fingerprint: $(STAMP)
+fingerprint: guard $(STAMP)
 	@test -n "$(SOURCE)" -a -n "$(TEXT)" || { echo "usage: make fingerprint SOURCE=source-id TEXT=path/to/text.txt"; exit 2; }
 	$(BIN)/python -m macros fingerprint "$(SOURCE)" "$(TEXT)"
 
-schema: $(STAMP)
+schema: guard $(STAMP)
 	$(BIN)/python -m macros schema
 
 # CONTRIBUTING.md's table of which page shows the facts of which topic, from what a build shows.
-pages-table: $(STAMP)
+pages-table: guard $(STAMP)
 	$(BIN)/python -m macros pages --write
 
-test: $(STAMP) browser java $(NPM_STAMP)
+test: guard $(STAMP) browser java $(NPM_STAMP)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: guard $(STAMP)
 	$(BIN)/python -m bench.run
 
 screenshots: build browser

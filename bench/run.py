@@ -29,17 +29,16 @@ import yaml
 from bs4 import BeautifulSoup
 
 from bench.synth import write_synthetic
-from macros import factcache
 from macros.factbase import load
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10,100").split(",")]
-# Builds run as `make build` runs them: bytecode is kept between runs in .cache/pycache (with no bytecode
-# written, every run would compile every module it imports).
+# Builds run as `make build` runs them: bytecode written beside the sources and reused (with none written,
+# every run would compile every module it imports), the parse cache in the user's cache folder.
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-ENV.update(NO_MKDOCS_2_WARNING="1", PYTHONPYCACHEPREFIX=str(ROOT / ".cache" / "pycache"))
+ENV.update(NO_MKDOCS_2_WARNING="1")
 
 
 def theme_pages() -> list[str]:
@@ -174,15 +173,8 @@ def bench_load(scale: int, proj: Path) -> dict[str, Any]:
         load(data, proj, cache)
         return time.perf_counter() - t
 
-    def stored() -> float:
-        t = time.perf_counter()
-        load(data, proj, cache, reuse=True)
-        return time.perf_counter() - t
-
     size = sum(p.stat().st_size for p in data.rglob("*.yaml"))
     result = {"scale": scale, "records": records, "yaml_bytes": size, "cold": median_of(cold), "warm": median_of(warm)}
-    factcache.put(cache, load(data, proj, cache, reuse=True))  # what a build's background job stores
-    result["stored"] = median_of(stored)
     gc.collect()
     return result
 
@@ -221,13 +213,11 @@ def overhead_runs(scale: int) -> int:
 
 
 def bench_overhead(scale: int, proj: Path) -> dict[str, Any]:
-    """Builds alternated: with the data layer, pre-rendered, with the data layer after a data edit (no stored
-    fact base: the parse cache and full validation), and (at x1) pre-rendered with the macros plugin on."""
+    """Builds alternated: with the data layer (the parse cache warm, every record validated), pre-rendered, and
+    (at x1) pre-rendered with the macros plugin on."""
     plain = plain_project(proj)
-    stored = proj / ".cache" / "sco-data" / factcache.FILE
     variants: dict[str, tuple[Path, Callable[[], object]]] = {
         "data": (proj, lambda: None), "plain": (plain, lambda: None),
-        "edited": (proj, lambda: stored.unlink(missing_ok=True)),  # its build stores it again for "data"
     }
     if scale == 1:
         variants["plugin"] = (plugin_only_project(plain), lambda: None)
@@ -243,9 +233,7 @@ def bench_overhead(scale: int, proj: Path) -> dict[str, Any]:
     out = {"scale": scale, "runs": overhead_runs(scale),
            "data_build": round(med["data"], 3), "prerendered_build": round(med["plain"], 3),
            "ratio": round(med["data"] / med["plain"], 3),
-           "edited_build": round(med["edited"], 3), "edited_ratio": round(med["edited"] / med["plain"], 3),
-           "data_runs": [round(x, 3) for x in runs["data"]], "prerendered_runs": [round(x, 3) for x in runs["plain"]],
-           "edited_runs": [round(x, 3) for x in runs["edited"]]}
+           "data_runs": [round(x, 3) for x in runs["data"]], "prerendered_runs": [round(x, 3) for x in runs["plain"]]}
     if "plugin" in med:
         out["plugin_only_build"] = round(med["plugin"], 3)
         out["plugin_only_runs"] = [round(x, 3) for x in runs["plugin"]]
@@ -419,8 +407,8 @@ def markdown(r: dict[str, Any]) -> str:
              "## Targets", "", *targets_table(r)]
     lines += ["", "## Load and validate", "",
               "Without cache every file is parsed; with the parse cache unchanged files are read back as JSON "
-              "and every record is still validated; a build whose inputs (data files, the package's code, library "
-              "versions) are all unchanged reuses the fact base the previous build stored, validated.", "",
+              "and every record is still validated (reports before the cache was moved out of the checkout also "
+              "timed a stored fact base, no longer kept).", "",
               "| scale | records | YAML | no cache (s) | parse cache (s) | stored fact base (s) |",
               "|---|---|---|---|---|---|"]
     for x in r["load"]:
@@ -433,9 +421,9 @@ def markdown(r: dict[str, Any]) -> str:
               "as static files and its \"Cited on\" lists written into the pages, so both publish the same site); "
               "builds alternated; at ×1, where a build takes under 2 s and the noise between runs is the size "
               "of the margin, three times as many runs.", "",
-              "\"With data layer\" is a build as `make build` and CI run it when no data file changed: it reuses "
-              "the stored fact base. \"After a data edit\" deletes the stored fact base first, so the build reads "
-              "the parse cache and validates every record, as the first build after an edit does.", "",
+              "\"With data layer\" is a build as `make build` and CI run it: unchanged files read from the parse "
+              "cache, every record validated. (Reports before the cache moved out of the checkout also timed builds "
+              "reusing a stored fact base; \"after a data edit\" was a build without it.)", "",
               "At ×1 a fourth build, alternated with the others, turns mkdocs-macros on over the pre-rendered "
               "pages with nothing to do (no module, no page rendering): the plugin's own fixed cost.", "",
               "| scale | runs | with data layer (s) | pre-rendered (s) | ratio | after a data edit (s) | ratio "
@@ -477,8 +465,8 @@ EXPLAIN = {
     "Load + validate, real data": "without the cache, parsing the YAML is most of it (libyaml composes, the loader "
                                   "builds values with their lines); builds and `serve` reuse the parse cache.",
     "Load + validate at ×100": "met with the parse cache, which is what `make serve` sees after an edit (one file "
-                               "parsed again) and what CI sees (the pull-request workflow restores `.cache/`), and "
-                               "with the stored fact base when nothing changed; not met on a first build. Parsing "
+                               "parsed again) and what CI sees (the pull-request workflow restores the cache); "
+                               "not met on a first build. Parsing "
                                "47 MB from scratch is dominated by PyYAML itself: libyaml parses in C, but PyYAML "
                                "still creates a Python node with two marks for each of 1.2 million values and "
                                "resolves every plain scalar's tag with Python regexes; building the values with "
@@ -489,9 +477,8 @@ EXPLAIN = {
                                       "the citation and abbreviation bookkeeping; loading takes hundredths of a "
                                       "second and the exports are written in a forked child while MkDocs renders "
                                       "the theme.",
-    "Data layer overhead at ×100": "the data layer's own time at ×100 is about 4 s: reading the stored fact base "
-                                   "(under 1 s; after a data edit, the parse cache and validation take about 2.5 s) "
-                                   "and rendering fragments for 100,800 records, because the timeline, glossary and "
+    "Data layer overhead at ×100": "the data layer's own time at ×100 is about 4 s: reading the parse cache and "
+                                   "validating every record (about 2.5 s) and rendering fragments for 100,800 records, because the timeline, glossary and "
                                    "figures pages list every record; exports run in a forked child. The cost per "
                                    "record stays flat (see the build table).",
     "Theme page weight": "the difference is the page's own content, not code: see the CSS and JS figure beside it.",

@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import citations, pageerrors
+from .cache import cache_dir
 from .errors import DataError
 from .factbase import FactBase, load
 from .links import SiteLinks
@@ -43,11 +44,10 @@ def define_env(env: Any) -> None:
     """Load the data once for this build and register the macros."""
     from mkdocs.exceptions import PluginError
 
-    data_dir = Path(env.project_dir) / "data"
-    cache = Path(env.project_dir) / ".cache"
+    project = Path(env.project_dir)
     gc.unfreeze()  # in `serve`, hand the previous build's fact base back to the collector
     try:
-        fb: FactBase = load(data_dir, Path(env.project_dir), cache / "sco-data", reuse=True)
+        fb: FactBase = load(project / "data", project, cache_dir(project))
     except DataError as exc:
         raise PluginError("The data has errors; nothing was built.\n" + exc.report()) from None
     # The fact base lives as long as the build. Frozen, it is left out of the cyclic collector's
@@ -62,7 +62,7 @@ def define_env(env: Any) -> None:
     )
     state = citations.new_build()
     state.factbase = fb
-    renderer = Renderer(fb, links, state, cache / "sco-templates")
+    renderer = Renderer(fb, links, state)
     views = Views(renderer)
     charts = Charts(renderer, views)
     glance = Glance(renderer)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import errors
+from .cache import cache_dir
 from .errors import DataError, Problem, count_line, root_causes_first
 from .factbase import load
 from .pageerrors import PageErrors
@@ -26,7 +27,7 @@ def _print(problems: list[Problem], annotations: bool, where: str = "in the data
 
 def cmd_check(args: argparse.Namespace) -> int:
     try:
-        fb = load(args.data, args.root, args.root / ".cache" / "sco-data")
+        fb = load(args.data, args.root, cache_dir(args.root))
     except DataError as exc:
         _print(exc.problems, args.annotations)
         print(count_line(exc.problems), file=sys.stderr)

@@ -29,9 +29,8 @@ class BackgroundJob:
     def can_fork() -> bool:
         return hasattr(os, "fork") and threading.active_count() == 1 and not os.environ.get("SCO_NO_FORK")
 
-    def start(self, job: Callable[[], object], spare: Callable[[], object] | None = None) -> None:
-        """Run `job`, then `spare`, in a child; without a fork, run `job` at once and skip `spare`:
-        it is work worth doing only off the build's critical path."""
+    def start(self, job: Callable[[], object]) -> None:
+        """Run `job` in a child; without a fork, run it at once."""
         self.wait()  # never two at once
         if not self.can_fork():
             job()
@@ -43,8 +42,6 @@ class BackgroundJob:
             status = 1
             try:
                 job()
-                if spare is not None:
-                    spare()
                 status = 0
             except BaseException:  # noqa: BLE001 - everything is reported by the parent
                 traceback.print_exc()

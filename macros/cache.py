@@ -1,10 +1,21 @@
-"""A per-file cache of parsed YAML, keyed by the file's bytes.
+"""The build's one cache: each data file's parsed records, as JSON, in the user's cache folder.
 
-Parsing YAML is the data layer's main cost (about half a second per MB even
-with libyaml). A file whose bytes have not changed since the last build is
-read back from `.cache/sco-data/` as JSON instead, so `make serve` re-parses
-only the file an editor saved. Schema and cross-record validation still run
-on every record, every build.
+Parsing YAML is the data layer's main cost (about half a second per MB even with
+libyaml). A file whose bytes have not changed since a build parsed them is read back as
+JSON instead, so `make serve` re-parses only the file an editor saved. Schema and
+cross-record validation still run on every record, every build.
+
+Nothing a commit can contain is trusted as a cache:
+
+- The cache lives outside the checkout: `$SCO_CACHE_DIR` if set (empty turns caching
+  off), else `$XDG_CACHE_HOME/sco-explainer`, else `~/.cache/sco-explainer`. A folder
+  inside the project is refused, so no file a pull request adds can be read as a cache.
+- It holds data only: JSON, read with `json.loads`, never code (no pickle, no compiled
+  templates, no bytecode).
+- An entry is named by the SHA-256 of everything its content depends on: the file's
+  path and the very bytes that were parsed (read once), and the source of the code that
+  parsed them (this package's modules) with the versions of Python and PyYAML. A changed
+  file, or changed code, misses; stale entries are never read.
 """
 
 from __future__ import annotations
@@ -12,25 +23,68 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import sys
 import tempfile
+import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem
 
-VERSION = "4"  # bump when the loader's output changes
+PACKAGE = Path(__file__).resolve().parent
+ENV = "SCO_CACHE_DIR"
+
+
+def user_cache_dir() -> Path:
+    """Where the cache lives unless SCO_CACHE_DIR says otherwise (the XDG base directory convention)."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "sco-explainer"
+
+
+def cache_dir(project: Path) -> Path | None:
+    """The cache folder for a build of `project`, or None for no caching (SCO_CACHE_DIR empty, or a folder
+    inside the project: anything there could have come with a commit)."""
+    wanted = os.environ.get(ENV)
+    if wanted == "":
+        return None
+    folder = Path(os.path.realpath(Path(wanted).expanduser() if wanted else user_cache_dir()))
+    if folder.is_relative_to(os.path.realpath(project)):
+        _warn_once(f"{ENV}={wanted} is inside the project: parsing without a cache (a cache there could "
+                   "come from a commit)")
+        return None
+    return folder
+
+
+@lru_cache(maxsize=None)
+def _warn_once(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of this package's source (the loader and everything its messages come from: any change makes
+    every entry new) and of the versions of Python and PyYAML."""
+    import yaml
+
+    digest = hashlib.sha256(f"{sys.version}\0{yaml.__version__}\0".encode())
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 class ParseCache:
-    """Parsed records and problems of data files, stored by a hash of (kind, path, bytes)."""
+    """Parsed records and problems of data files, stored by a hash of (kind, path, bytes) under the code version."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.folder = root / f"parsed-{code_version()}" if root is not None else None
 
     def key(self, kind: str, rel: str, raw: bytes) -> str:
         digest = hashlib.sha256()
-        for part in (VERSION, kind, rel):
-            digest.update(part.encode() + b"\0")
+        for part in (kind, rel):
+            digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(raw)
         return digest.hexdigest()
 
@@ -38,9 +92,8 @@ class ParseCache:
         """(data, record line, field lines as JSON) of each record, and the file's problems; None on a miss."""
         if self.folder is None:
             return None
-        path = self.folder / f"{key}.json"
         try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
+            payload = json.loads((self.folder / f"{key}.json").read_bytes())
             records = [(r["data"], r["line"], r["lines"]) for r in payload["records"]]
             return records, [Problem(**p) for p in payload["problems"]]
         except (OSError, ValueError, KeyError, TypeError):
@@ -54,13 +107,32 @@ class ParseCache:
             "records": [{"data": data, "line": line, "lines": packed} for data, line, packed in records],
             "problems": [p.__dict__ for p in problems],
         }
+        # dumps, not dump: json.dump streams through the pure-Python encoder (about 5x slower)
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        if not self.folder.is_dir():
+            self._start_folder()
+        tmp = None
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            # dumps, not dump: json.dump streams through the pure-Python encoder (about 5x slower)
-            text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
             os.replace(tmp, self.folder / f"{key}.json")
+            tmp = None
         except OSError:
             pass  # a cache that cannot be written is only slower
+        finally:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+    def _start_folder(self) -> None:
+        """Create this code version's folder; drop other versions' folders unused for a month (another checkout
+        of other code may still be using a recent one)."""
+        assert self.root is not None and self.folder is not None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            month_ago = time.time() - 30 * 86400
+            for old in self.root.glob("parsed-*"):
+                if old != self.folder and old.is_dir() and not old.is_symlink() and old.stat().st_mtime < month_ago:
+                    shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass

@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import factcache
 from .cache import ParseCache
 from .errors import DataError, Problem
 from .loader import RawRecord, load_all
@@ -45,7 +44,6 @@ class FactBase:
     where: dict[tuple[str, str], Located] = field(default_factory=dict)
     order: dict[tuple[str, str], int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
-    key: str = ""  # the key of the inputs (factcache.py) it was loaded from ("" when not known)
 
     def __post_init__(self) -> None:
         self.chapters = {c.id: c for s in self.sources.values() for c in s.chapters}
@@ -108,23 +106,16 @@ def build(parsed: dict[str, list[tuple[Record, RawRecord]]], warnings: list[Prob
     return FactBase(**kinds, where=where, order=order, warnings=warnings)
 
 
-def load(data_dir: Path, root: Path | None = None, cache_dir: Path | None = None, reuse: bool = False) -> FactBase:
+def load(data_dir: Path, root: Path | None = None, cache_dir: Path | None = None) -> FactBase:
     """Load and validate the data; raise DataError listing every problem.
 
-    With `cache_dir`, files whose bytes are unchanged are read from the parse cache; with
-    `reuse` too, the fact base stored under the same inputs' key is returned instead (see factcache.py).
+    With `cache_dir`, files whose bytes are unchanged are read from the parse cache there (see cache.py).
     """
     root = root or data_dir.parent
     was_enabled = gc.isenabled()
     gc.disable()  # loading allocates many long-lived objects; the cyclic GC made it super-linear (3x at 100k records)
     try:
-        wanted = factcache.key(data_dir, root) if reuse and cache_dir is not None else ""
-        stored = factcache.get(cache_dir, wanted) if wanted else None
-        if stored is not None:
-            return stored
-        fb = _load(data_dir, root, cache_dir)
-        fb.key = wanted
-        return fb
+        return _load(data_dir, root, cache_dir)
     finally:
         if was_enabled:
             gc.enable()

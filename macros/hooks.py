@@ -1,4 +1,4 @@
-"""MkDocs hooks: the offline shim, the page template cache, the data exports, and each source page's "Cited on" lists.
+"""MkDocs hooks: the offline shim, the data exports, and each source page's "Cited on" lists.
 
 MkDocs converts all pages' Markdown (where macros record citations) before it
 renders any template, so `on_env` and `on_post_page` see the complete citation graph.
@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros import citations, factcache  # noqa: E402
+from macros import citations  # noqa: E402
 from macros.background import BackgroundJob  # noqa: E402
 from macros.render import template_env  # noqa: E402
 
@@ -32,20 +32,13 @@ def on_config(config: Any) -> Any:
     return config
 
 
-def _cache(config: Any, name: str) -> Path:
-    """One of the build's caches, in the project's `.cache/` (where define_env keeps the others)."""
-    return Path(config.config_file_path).parent / ".cache" / name
-
-
 def on_pre_build(config: Any) -> None:
-    """mkdocs-macros compiles each page as a template: reuse the compiled code between builds, and
-    record each page's errors at its docs/FILE:LINE (reported together in on_env)."""
-    from macros import pagecache, pageerrors
+    """Record each page's errors at its docs/FILE:LINE (reported together in on_env)."""
+    from macros import pageerrors
 
     pageerrors.reset()
     plugin = config.plugins.get("macros")
     if plugin is not None:
-        pagecache.install(plugin.env, _cache(config, "sco-pages"))
         pageerrors.install(plugin.env, plugin, Path(config.config_file_path).parent)
 
 
@@ -80,10 +73,8 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
     job = _export_job(config)
     if job is not None:
-        fb, folder = citations.CURRENT.factbase, _cache(config, "sco-data")
         try:
-            # and, off the build's wall time, the fact base a next build with the same inputs reuses
-            _EXPORTS.start(job, spare=lambda: factcache.put(folder, fb))
+            _EXPORTS.start(job)
         except Exception as exc:  # run in-process (no fork here): fail the build the same way
             raise PluginError(f"Writing the data exports failed: {exc!r}") from None
     return env

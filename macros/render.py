@@ -15,7 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace as Row
 from typing import Iterable
 
-from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from .citations import BuildState, Citer
@@ -29,19 +29,10 @@ _OCCURRENCE = "\x00use\x00"  # stands for a marker's own id while its template i
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
-def template_env(cache: Path | None = None) -> Environment:
-    """The fragments' environment; with `cache`, compiled templates are kept there between builds
-    (Jinja checks each template's source checksum, so an edited fragment is compiled again)."""
-    bytecode: BytecodeCache | None = None
-    if cache is not None:
-        try:
-            cache.mkdir(parents=True, exist_ok=True)
-            bytecode = FileSystemBytecodeCache(str(cache))
-        except OSError:
-            bytecode = None  # a read-only checkout still builds, only slower
+def template_env() -> Environment:
+    """The fragments' environment (compiled once per build: no compiled code is kept between builds)."""
     env = Environment(
         auto_reload=False,  # an environment lives for one build: no stat of the template on every render
-        bytecode_cache=bytecode,
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
         finalize=finalize,  # every printed value that is not already Markup is escaped for Markdown too
@@ -65,11 +56,11 @@ class Page:
 class Renderer:
     """Shared by every macro of one build: the data, links, templates and citation state."""
 
-    def __init__(self, fb: FactBase, links: SiteLinks, state: BuildState, cache: Path | None = None) -> None:
+    def __init__(self, fb: FactBase, links: SiteLinks, state: BuildState) -> None:
         self.fb = fb
         self.links = links
         self.state = state
-        self.env = template_env(cache)
+        self.env = template_env()
         self._marker = self.env.get_template("cite.html").render  # the hottest fragment: looked up once
         self.abbr = Abbreviations({e.term: e.expansion for e in fb.glossary.values() if e.expansion})
         self._anchors: dict[str, set[str]] = {}

@@ -20,6 +20,21 @@ for _var in ("SCO_SITE_URL", "SCO_REPOSITORY", "SCO_EDIT_BRANCH"):  # the placeh
     os.environ.pop(_var, None)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Builds in tests share one parse cache of their own, removed at the end (not the user's cache folder)."""
+    if "SCO_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        config._sco_cache = tempfile.mkdtemp(prefix="sco-test-cache-")  # type: ignore[attr-defined]
+        os.environ["SCO_CACHE_DIR"] = config._sco_cache  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = getattr(config, "_sco_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def copy_project(dest: Path, data: bool = True) -> Path:
     """A copy of everything a build needs, so tests can break it freely."""
     for name in ("docs", "macros", "schema", "overrides"):
@@ -36,7 +51,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(args: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    # Bytecode as `make` sets it up (PYTHONPYCACHEPREFIX, inherited): a child that may not write
+    # Bytecode as `make` sets it up (written beside the sources): a child that may not write
     # bytecode would compile every module it imports on each run.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["NO_MKDOCS_2_WARNING"] = "1"
