@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -19,23 +20,48 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        parts = [f"{self.file}:{self.line}:"]
+        parts = [f"{_name(self.file)}:{self.line}:"]
         if self.kind or self.record_id:
-            parts.append(f"{self.kind} {self.record_id or '(no id)'}:")
+            parts.append(f"{self.kind} {_name(self.record_id) if self.record_id else '(no id)'}:")
         if self.field:
-            parts.append(f"{self.field}:")
-        text = " ".join(parts) + " " + self.message
+            parts.append(f"{_name(self.field)}:")
+        text = " ".join(parts) + " " + _printable(self.message)
         if self.severity != "error":
             text = text.replace(": ", f": {self.severity}: ", 1)
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({_printable(self.hint)})"
         return text
 
     def annotation(self) -> str:
-        """The same problem as a GitHub Actions workflow command."""
+        """The same problem as a GitHub Actions workflow command, its values escaped as the runner reads them."""
         level = "error" if self.severity == "error" else "warning"
-        message = str(self).split(": ", 1)[1].replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{level} file={self.file},line={self.line}::{message}"
+        message = str(self).split(f"{_name(self.file)}:{self.line}: ", 1)[1]
+        return f"::{level} file={_property(_printable(self.file))},line={self.line}::{_data(message)}"
+
+
+#: What a path, id or field name may hold to be printed as it is; anything else is printed quoted and escaped, so
+#: that no value from data (a file name, an invalid id) can start a new line, move the cursor, reorder the text
+#: or pass for another location.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_./\[\]#~+@-]*")
+
+
+def _name(value: str) -> str:
+    return value if _PLAIN_NAME.fullmatch(value) else repr(value)
+
+
+def _printable(text: str) -> str:
+    """`text` with every control, format (bidi) and line-separator character written as an escape."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text) if not text.isprintable() else text
+
+
+def _data(value: str) -> str:
+    """A workflow command's message (https://github.com/actions/toolkit: escapeData)."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(value: str) -> str:
+    """A workflow command's property value (escapeProperty): also ':' and ','."""
+    return _data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def root_causes_first(problems: list[Problem]) -> list[Problem]:

@@ -173,7 +173,7 @@ PLACES: list[tuple[str, str, Callable[[Path], None], str]] = [
     ("editor's backup copy", "facts/synthesis.yaml~", _file("- id: f-x\n"),
      "data/facts/synthesis.yaml~:1: an editor's backup or lock file is not read"),
     ("name with a space", "facts/new fact.yaml", _file("- id: f-x\n"),
-     "data/facts/new fact.yaml:1: data file names are lowercase letters"),
+     "'data/facts/new fact.yaml':1: data file names are lowercase letters"),
 ]
 
 
