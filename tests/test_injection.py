@@ -90,10 +90,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "source-b.chapters.title": ("quote", "sources", "source_page"),
     "source-b.chapters.authors": ("quote", "sources", "source_page"),
     "china.name": ("position", "positions", "membership_table", "members_by_year", "members_as_of",
-                   "membership_chart", "cited_on"),
+                   "members_as_of_in_cell", "membership_chart", "cited_on"),
     "china.abbreviation": (),
     "china.role": (),
     "china.native.text": (),
+    "china.native.transliteration": (),
     "speaker-a.name": ("quote", "sources", "source_page"),
     "speaker-a.role": ("source_page",),
     "quote-a.section": ("source_page",),
@@ -106,9 +107,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "event-a.title": ("timeline", "timeline_chart", "cited_on"),
     "event-a.place": ("timeline",),
     "event-a.summary": ("timeline",),
-    "china.statuses.note": ("membership_table",),
+    "membership-china.statuses.note": ("membership_table",),
     "figure-a.label": ("figures", "figure_chart", "cited_on"),
-    "figure-a.unit": ("figure", "figures", "figure_chart"),
+    "figure-a.unit": ("figure", "figure_in_cell", "figures", "figure_chart"),
     "figure-a.note": ("figures",),
     "figure-b.unit": ("figures", "figure_chart"),
     "position-a.issue": ("position", "positions", "cited_on"),
@@ -123,9 +124,14 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "term-b.expansion": ("glossary",),
     "term-b.definition": ("glossary",),
 }
+#: The record kind each record of FIELDS belongs to.
+KIND_OF = {"source-a": "sources", "source-b": "sources", "china": "actors", "speaker-a": "actors", "quote-a": "quotes",
+           "quote-b": "quotes", "fact-a": "facts", "fact-b": "facts", "event-a": "events", "membership-china": "membership",
+           "figure-a": "figures", "figure-b": "figures", "position-a": "positions", "term-a": "glossary",
+           "term-b": "glossary"}
 #: Fields written in the inline Markdown subset (`**strong**`, `*em*`, `code`): shown with those delimiters
 #: turned into markup, every other character as written.
-INLINE_FIELDS = {"fact-a.claim", "fact-b.claim", "event-a.summary", "china.statuses.note", "figure-a.note",
+INLINE_FIELDS = {"fact-a.claim", "fact-b.claim", "event-a.summary", "membership-china.statuses.note", "figure-a.note",
                  "position-a.summary", "position-a.stances.stance", "position-a.outcome", "term-a.definition",
                  "term-b.definition"}
 URL_SHOWN = ("sources", "source_page")  # the URL field: "Original" links and the source page's address
@@ -139,6 +145,7 @@ PER_STRING = {
     "cite": ['cite("quote-a-s{i}", "quote-b-s{i}")'],
     "cite_fact": ['cite_fact("fact-a-s{i}")'],
     "figure": ['figure("figure-a-s{i}")'],
+    "figure_in_cell": ['figure("figure-a-s{i}")'],  # in a cell of a Markdown table, where `|` would end the cell
     "figures": ['figures(metric="metric-a-s{i}")'],
     "figure_chart": ['figure_chart("metric-a-s{i}")'],
     "position": ['position("position-a-s{i}")'],
@@ -151,6 +158,7 @@ GLOBAL = {
     "membership_table": ["membership_table()"],
     "members_by_year": ["members_by_year()"],
     "members_as_of": ["members_as_of(2015)"],
+    "members_as_of_in_cell": ["members_as_of(2015)"],
     "membership_chart": ["membership_chart()"],
     "glossary": ["glossary()"],
     "sources_index": ["sources_index()"],
@@ -204,6 +212,7 @@ def records(i: int) -> dict[str, str]:
   role: {v("china.role")}
   native:
     text: {v("china.native.text")}
+    transliteration: {v("china.native.transliteration")}
     language: zh
 - id: russia{s}
   name: Russia {i}
@@ -253,7 +262,7 @@ def records(i: int) -> dict[str, str]:
     - status: founding-member
       from: 2001
       cites: [quote-a{s}]
-      note: {v("china.statuses.note")}
+      note: {v("membership-china.statuses.note")}
 """,
         "figures": f"""- id: figure-a{s}
   metric: metric-a{s}
@@ -305,16 +314,18 @@ def records(i: int) -> dict[str, str]:
     }
 
 
-def _calls(calls: list[str], i: int | None, mode: str) -> str:
+def _calls(name: str, calls: list[str], i: int | None, mode: str) -> str:
     joined = " and ".join("{{ " + c.format(i=i) + " }}" for c in calls)
-    return joined if mode == "block" else f"Before {joined} after."
+    text = joined if mode == "block" else f"Before {joined} after."
+    return f"| Row | Value |\n|---|---|\n| row | {text} |" if name.endswith("_in_cell") else text
 
 
 def _section(name: str, calls: list[str], i: int | None) -> str:
     out = []
     for mode in MODES:
         prefix = f"s{i}" if i is not None else "all"
-        out.append(f'<h2 class="case" id="{prefix}-{name}-{mode}">{prefix} {name} {mode}</h2>\n\n{_calls(calls, i, mode)}\n')
+        out.append(f'<h2 class="case" id="{prefix}-{name}-{mode}">{prefix} {name} {mode}</h2>\n\n'
+                   f'{_calls(name, calls, i, mode)}\n')
     return "\n".join(out)
 
 
@@ -346,12 +357,17 @@ def cases() -> list[tuple[int, str, str, str]]:
             for macro in macros for mode in MODES]
 
 
+def covered() -> set[tuple[str, str]]:
+    """(kind, field path) of every text field the cross product fills."""
+    return {(KIND_OF[k.split(".", 1)[0]], k.split(".", 1)[1]) for k in FIELDS}
+
+
 def counts() -> str:
     """The size of the cross product, for the test log."""
-    kinds_fields = {k.split(".", 1)[0].rstrip("-ab") + "." + k.split(".", 1)[1] for k in FIELDS}
+    kinds_fields = covered()
     pairs = sum(len(m) for m in FIELDS.values())
-    return (f"{len(HOSTILE)} hostile strings x {len(FIELDS)} text fields ({len(kinds_fields)} distinct) of 9 record "
-            f"kinds x the macros that show each ({pairs} field-macro pairs) x {len(MODES)} placements (block, inline)"
+    return (f"{len(HOSTILE)} hostile strings x {len(FIELDS)} text fields ({len(kinds_fields)} distinct) of "
+            f"{len({k for k, _ in kinds_fields})} record kinds x the macros that show each ({pairs} field-macro pairs) x {len(MODES)} placements (block, inline)"
             f" = {len(cases())} cases; plus {len(URLS)} URLs x {len(URL_SHOWN)} macros; "
             f"{sum(len(c) for c in (PER_STRING, SOURCE_PAGE, GLOBAL))} macros called, checked in HTML and in Chromium")
 
@@ -438,10 +454,16 @@ def region(html: str) -> tuple[list[Tag], dict[str, str]]:
     elements: list[Tag] = []
     texts: dict[str, list[str]] = {}
     current: list[str] = []
+    name = ""
     for node in soup.descendants:
         if isinstance(node, Tag):
             if node.name == "h2" and "case" in (node.get("class") or []):
-                current = texts.setdefault(node["id"], [])
+                name = node["id"]
+                current = texts.setdefault(name, [])
+            elif node.name == "tr" and "_in_cell-" in name:
+                cells = node.find_all(["td", "th"], recursive=False)
+                if len(cells) != 2:
+                    current.append(f" [A TABLE ROW WITH {len(cells)} CELLS] ")
             elements.append(node)
         elif type(node) is NavigableString:
             current.append(str(node))
@@ -487,6 +509,8 @@ def problems(html: str, page: str) -> list[str]:
     for name, text in texts.items():
         if name.endswith("-inline") and not ("Before" in text and "after." in text):
             found.append(f"{page}: text around the inline call was swallowed in {name}")
+        if "[A TABLE ROW WITH" in text:
+            found.append(f"{page}: a value split its table's cells in {name}")
     return found
 
 
@@ -553,3 +577,23 @@ def test_hostile_text_runs_nothing_in_chromium(hostile_site: Path) -> None:
         browser.close()
     assert dialogs == [] and external == [], (dialogs, external)
     assert found == [], "\n".join(found[:40]) + f"\n({len(found)} problems)"
+
+
+def test_cited_on_labels_show_claims_as_written(hostile_site: Path) -> None:
+    """A source page's "Cited on" link names a fact by its claim as the fact shows it: `{{ 7*7 }}` stays as written
+    (every `*` was stripped from the label, which then read `{{ 77 }}`)."""
+    i = HOSTILE.index("{{ 7*7 }} {{ config }}")
+    soup = BeautifulSoup(_html(hostile_site, _page_of(i, "cited_on")), "html.parser")
+    labels = [collapse(a.get_text()) for a in soup.select(f"#q-quote-a-s{i} .sco-cited-on a")]
+    assert any(shown(i, "fact-a.claim", "cited_on") in label for label in labels), labels
+    assert not any("77" in label for label in labels), labels
+
+
+def test_every_text_field_of_every_kind_is_in_the_cross_product() -> None:
+    """The cross product fills every text field the schema defines, for every kind (a new kind or field must be
+    added to FIELDS, with the macros that show it)."""
+    from macros.dictionary import dictionary
+
+    text_fields = {(kind, row["field"].replace("[]", "")) for kind, entry in dictionary().items()
+                   for row in entry["fields"] if row["type"] in ("text", "list of text")}
+    assert text_fields - covered() == set()

@@ -60,21 +60,13 @@ def test_apply_wraps_and_definitions_list_only_used_terms() -> None:
 # -- escaping for wherever a fragment lands ------------------------------------------------------------------
 
 def _site_markdown(text: str) -> str:
-    """`text` converted by Python-Markdown with the site's own extensions (from mkdocs.yml)."""
+    """`text` converted by Python-Markdown as MkDocs converts the site's pages (its defaults and mkdocs.yml's)."""
     import markdown
-    import yaml
+    from mkdocs.config import load_config
 
-    class _Loader(yaml.SafeLoader):
-        pass
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV and friends
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
-    names, configs = [], {}
-    for ext in config["markdown_extensions"]:
-        name, options = (next(iter(ext.items())) if isinstance(ext, dict) else (ext, None))
-        names.append(name)
-        if options:
-            configs[name] = options
-    return markdown.markdown(text, extensions=names, extension_configs=configs)
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return markdown.markdown(text, extensions=config["markdown_extensions"],
+                             extension_configs=config["mdx_configs"])
 
 
 @pytest.mark.parametrize("hostile", HOSTILE, ids=range(len(HOSTILE)))
@@ -87,6 +79,9 @@ def test_escaped_text_inside_a_markdown_sentence_stays_text(hostile: str) -> Non
     soup = BeautifulSoup(html, "html.parser")
     assert [el.name for el in soup.find_all(True)] == ["p", "span"], html
     assert soup.get_text() == f"Before {' '.join(hostile.split())} after."
+    table = BeautifulSoup(_site_markdown(f"| a | b |\n|---|---|\n| x | <span>{plain(hostile)}</span> |\n"),
+                          "html.parser")
+    assert [len(row.find_all(["td", "th"])) for row in table.find_all("tr")] == [2, 2], hostile
 
 
 def test_every_markdown_character_becomes_an_entity() -> None:
