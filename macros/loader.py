@@ -175,23 +175,21 @@ class _Builder:
                       "YAML would silently keep only the last value: remove one")
 
     def key(self, event: Event, depth: int) -> Any:
-        if not isinstance(event, ScalarEvent) or event.anchor is not None:
-            if isinstance(event, ScalarEvent):
-                self.count(event, depth + 1)
-                self.fail(event, *_ALIASES)
-            elif isinstance(event, AliasEvent):
-                self.count(event, depth + 1)
-                self.fail(event, *_ALIASES)
-            else:
+        """A mapping's key (its events consumed), or _NO_KEY where it has a problem."""
+        if not isinstance(event, ScalarEvent):
+            if not isinstance(event, AliasEvent):
                 self.fail(event, "a mapping key must be a plain word", "")
-                self.value(event, {}, (), depth + 1)
+            self.value(event, {}, (), depth + 1)
             return _NO_KEY
         self.count(event, depth + 1)
+        if event.anchor is not None:
+            self.fail(event, *_ALIASES)
+            return _NO_KEY
         tag = self.tag(event)
         if tag == _MERGE or event.value == "<<":
             self.fail(event, "merge keys (<<) are not allowed", "write each field out")
             return _NO_KEY
-        if tag in (_SEQ, _MAP) or tag not in _SCALARS:
+        if tag not in _SCALARS:
             self.fail(event, "a mapping key must be a plain word", "")
             return _NO_KEY
         key = self.scalar(event, tag)
