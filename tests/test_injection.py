@@ -90,8 +90,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "source-b.chapters.title": ("quote", "sources", "source_page"),
     "source-b.chapters.authors": ("quote", "sources", "source_page"),
     "china.name": ("position", "positions", "membership_table", "members_by_year", "members_as_of",
-                   "members_as_of_in_cell", "membership_chart", "cited_on"),
-    "china.abbreviation": (),
+                   "members_as_of_in_cell", "membership_chart", "at_a_glance", "member_map", "cited_on"),
+    "china.abbreviation": ("at_a_glance",),
     "china.role": (),
     "china.native.text": (),
     "china.native.transliteration": (),
@@ -107,6 +107,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "event-a.title": ("timeline", "timeline_chart", "cited_on"),
     "event-a.place": ("timeline",),
     "event-a.summary": ("timeline",),
+    "event-b.title": ("timeline", "timeline_chart", "cited_on"),
+    "event-b.place": ("timeline", "at_a_glance"),
     "membership-china.statuses.note": ("membership_table",),
     "figure-a.label": ("figures", "figure_chart", "cited_on"),
     "figure-a.unit": ("figure", "figure_in_cell", "figures", "figure_chart"),
@@ -126,7 +128,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 #: The record kind each record of FIELDS belongs to.
 KIND_OF = {"source-a": "sources", "source-b": "sources", "china": "actors", "speaker-a": "actors", "quote-a": "quotes",
-           "quote-b": "quotes", "fact-a": "facts", "fact-b": "facts", "event-a": "events", "membership-china": "membership",
+           "quote-b": "quotes", "fact-a": "facts", "fact-b": "facts", "event-a": "events", "event-b": "events",
+           "membership-china": "membership",
            "figure-a": "figures", "figure-b": "figures", "position-a": "positions", "term-a": "glossary",
            "term-b": "glossary"}
 #: Fields written in the inline Markdown subset (`**strong**`, `*em*`, `code`): shown with those delimiters
@@ -150,6 +153,8 @@ PER_STRING = {
     "figure_chart": ['figure_chart("metric-a-s{i}")'],
     "position": ['position("position-a-s{i}")'],
     "timeline": ['timeline(actor="china-s{i}")'],
+    # every state's status (all strings'), and string i's state as a permanent body with its seat (event-b's place)
+    "at_a_glance": ['at_a_glance(bodies=["china-s{i}"], bodies_fact="fact-a-s{i}")'],
 }
 SOURCE_PAGE = {"source_page": ['source_page("source-a-s{i}")', 'source_page("source-b-s{i}")']}
 GLOBAL = {
@@ -160,6 +165,7 @@ GLOBAL = {
     "members_as_of": ["members_as_of(2015)"],
     "members_as_of_in_cell": ["members_as_of(2015)"],
     "membership_chart": ["membership_chart()"],
+    "member_map": ["member_map()"],
     "glossary": ["glossary()"],
     "sources_index": ["sources_index()"],
 }
@@ -255,6 +261,14 @@ def records(i: int) -> dict[str, str]:
   topics: [overview]
   summary: {v("event-a.summary")}
   cites: [quote-a{s}]
+- id: event-b{s}
+  date: "2004-01-15"
+  title: {v("event-b.title")}
+  place: {v("event-b.place")}
+  kind: institution
+  actors: [china{s}]
+  topics: [security]
+  cites: [quote-b{s}]
 """,
         "membership": f"""- id: china{s}
   state: china{s}
@@ -428,6 +442,7 @@ URL_ATTRS = ("href", "src", "srcset", "action", "formaction", "xlink:href", "pos
              "lowsrc", "dynsrc", "codebase", "cite", "longdesc", "manifest")
 FORBIDDEN = ("iframe", "img", "style", "link", "object", "embed", "form", "input", "button", "textarea", "select",
              "base", "meta", "frame", "frameset", "audio", "video", "source", "math", "template", "applet")
+SITE_UI = {"sco-editor-toggle"}  # elements the site's own script adds to the article (the editor view's switch)
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*)\s*:", re.I)
 
 
@@ -481,7 +496,7 @@ def problems(html: str, page: str) -> list[str]:
                 found.append(f"{page}: script in the content: {str(el)[:80]}")
             elif "</script" in (el.string or "").lower() or not json.loads(el.string or "null"):
                 found.append(f"{page}: JSON-LD that can close its script, or none")
-        elif el.name in FORBIDDEN:
+        elif el.name in FORBIDDEN and not set(el.get("class") or []) & SITE_UI:
             found.append(f"{page}: injected <{el.name}>: {str(el)[:80]}")
         elif el.name == "svg" and not el.find_parent("figure", class_="sco-chart"):
             found.append(f"{page}: <svg> outside a chart")
