@@ -103,9 +103,8 @@ def annotations(problems: list[Problem], where: str = "in the data") -> list[str
         hidden = len(errors) - shown.get("error", 0)
         rest = f"; {hidden} more in this step's log" if hidden > 0 else ""
         first = errors[0]
-        message = f"Fix the first one first: {first.file}:{first.line}{rest}."
-        out.append(f"::error title={count_line(errors, where).rstrip('.')}::"
-                   + message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+        message = f"Fix the first one first: {_name(first.file)}:{first.line}{rest}."
+        out.append(f"::error title={_property(count_line(errors, where).rstrip('.'))}::{_data(message)}")
     return out
 
 

@@ -198,8 +198,9 @@ def test_link_within_data_is_followed(tmp_path: Path) -> None:
     write(data, MINIMAL)
     (data / "facts").mkdir()
     (data / "facts" / "again.yaml").symlink_to("../facts.yaml")
-    assert problems(data) == ["data/facts/again.yaml:1: fact f-one: id: duplicate id (also at data/facts.yaml:1) "
-                              "(ids must be unique within a record kind)"]
+    found = problems(data)
+    assert len(found) == 1 and found[0].startswith("data/facts/again.yaml:1: fact f-one: id: duplicate id (also at "
+                                                   "data/facts.yaml:1)"), found
 
 
 def test_serve_stops_with_the_errors_instead_of_hanging(tmp_path: Path) -> None:
