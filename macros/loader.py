@@ -214,13 +214,13 @@ class _Builder:
                 return None
             try:
                 return _constructor.construct_yaml_int(ScalarNode(tag, text))
-            except ValueError:
+            except (ValueError, IndexError):  # IndexError: PyYAML reads the first character, even of an empty value
                 self.fail(event, f"{_short(text)} is not a whole number, but it is tagged !!int", "remove the tag")
                 return None
         if tag == _FLOAT:
             try:
                 number = _constructor.construct_yaml_float(ScalarNode(tag, text))
-            except ValueError:
+            except (ValueError, IndexError):
                 self.fail(event, f"{_short(text)} is not a number, but it is tagged !!float", "remove the tag")
                 return None
             if not math.isfinite(number):

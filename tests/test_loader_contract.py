@@ -29,6 +29,10 @@ VALUES = [
      "data/facts/bad.yaml:18: values nested more than 16 levels deep"),
     ("!!int with letters", "facts/bad.yaml", "- id: f-x\n  claim: x\n  topics: [overview]\n  cites: [q-one]\n"
      "  note: !!int abc\n", "data/facts/bad.yaml:5: fact f-x: 'abc' is not a whole number, but it is tagged !!int"),
+    ("!!int with no value", "facts/bad.yaml", "- id: f-x\n  claim: !!int ''\n",
+     "data/facts/bad.yaml:2: fact f-x: '' is not a whole number, but it is tagged !!int"),
+    ("!!float with no value", "facts/bad.yaml", "- id: f-x\n  claim: !!float\n",
+     "data/facts/bad.yaml:2: fact f-x: '' is not a number, but it is tagged !!float"),
     ("!!float with letters", "figures/bad.yaml", "- id: fig-x\n  value: !!float xyz\n",
      "data/figures/bad.yaml:2: figure fig-x: 'xyz' is not a number, but it is tagged !!float"),
     ("!!bool that is neither", "facts/bad.yaml", "- id: f-x\n  claim: !!bool maybe\n",
