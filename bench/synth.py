@@ -28,6 +28,7 @@ REFS = {
     "sources": [],
     "actors": [],
     "positions": ["outcome_cites"],
+    "notes": [],
 }
 
 
@@ -54,6 +55,8 @@ def copy_record(kind: str, data: dict[str, Any], i: int) -> dict[str, Any]:
         out["stances"] = [dict(s, actor=f"{s['actor']}{tag}", cites=_suffix(s["cites"], tag)) for s in data["stances"]]
     if kind == "membership":
         out["statuses"] = [dict(s, cites=_suffix(s["cites"], tag)) for s in data["statuses"]]
+    if kind == "notes":
+        out["qualifies"] = [dict(t, id=f"{t['id']}{tag}") for t in data["qualifies"]]
     if kind == "glossary":
         out["term"] = f"{data['term']}{i}"  # distinct terms, as a grown glossary would have
     return out

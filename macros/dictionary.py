@@ -7,9 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .schema import KINDS, Chapter, Native, Stance, Status
+from .schema import KINDS, Affiliation, Chapter, Native, Reference, Stance, Status, Target
 
-NESTED: dict[str, type[BaseModel]] = {"chapters[]": Chapter, "native": Native, "statuses[]": Status, "stances[]": Stance}
+NESTED: dict[str, type[BaseModel]] = {
+    "chapters[]": Chapter, "native": Native, "statuses[]": Status, "stances[]": Stance,
+    "affiliations[]": Affiliation, "qualifies[]": Target, "references[]": Reference,
+}
 
 
 def type_name(annotation: Any) -> str:

@@ -15,7 +15,7 @@ from .cache import ParseCache
 from .errors import DataError, Problem
 from .loader import RawRecord, load_all
 from .schema import (
-    Actor, Event, Fact, Figure, GlossaryEntry, Membership, Position, Quote, Record, Source,
+    Actor, EditorNote, Event, Fact, Figure, GlossaryEntry, Membership, Position, Quote, Record, Source,
 )
 from .validate import check, parse
 
@@ -41,6 +41,7 @@ class FactBase:
     figures: dict[str, Figure]
     positions: dict[str, Position]
     glossary: dict[str, GlossaryEntry]
+    notes: dict[str, EditorNote] = field(default_factory=dict)
     where: dict[tuple[str, str], Located] = field(default_factory=dict)
     order: dict[tuple[str, str], int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
@@ -62,6 +63,11 @@ class FactBase:
         self.figures_by_metric: dict[str, list[Figure]] = defaultdict(list)
         for figure in self.figures.values():
             self.figures_by_metric[figure.metric].append(figure)
+        # editor's notes by what they qualify: (kind, id) -> [(part or None, note)], in file order
+        self.notes_on: dict[tuple[str, str], list[tuple[str | None, EditorNote]]] = defaultdict(list)
+        for note in sorted(self.notes.values(), key=lambda n: self.order.get(("notes", n.id), 0)):
+            for target in note.qualifies:
+                self.notes_on[(target.kind, target.id)].append((target.part, note))
         self.disagreeing: dict[str, set[str]] = defaultdict(set)
         for fact in self.facts.values():
             for other in fact.disagrees_with:
@@ -70,7 +76,11 @@ class FactBase:
 
     def counts(self) -> dict[str, int]:
         return {kind: len(getattr(self, kind)) for kind in (
-            "sources", "actors", "quotes", "facts", "events", "membership", "figures", "positions", "glossary")}
+            "sources", "actors", "quotes", "facts", "events", "membership", "figures", "positions", "glossary", "notes")}
+
+    def notes_of(self, kind: str, record_id: str, part: str | None = None) -> list[EditorNote]:
+        """Editor's notes qualifying a record: those on the whole record, or with `part`, those on that part."""
+        return [note for p, note in self.notes_on.get((kind, record_id), ()) if p == part]
 
     def sources_of(self, record: Record) -> list[Source]:
         """The sources a record's cites come from, in id order."""

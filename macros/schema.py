@@ -138,6 +138,20 @@ class Chapter(Record):
     authors: list[Text] = Field(min_length=1, description="The chapter's authors.")
 
 
+class Affiliation(BaseModel):
+    """Who an author was when the publication appeared, as its own byline or author note prints it."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    author: Text = Field(description="The author's name, exactly as in the source's `authors` list.")
+    affiliation: Text = Field(
+        description="The institution the byline names, e.g. 'Hudson Institute'; shown with the author everywhere."
+    )
+    role: Optional[Text] = Field(
+        None, description="The author's position there as printed, e.g. 'Senior Fellow'; shown on the source page."
+    )
+
+
 class Source(Record):
     """A publication the fact base quotes."""
 
@@ -157,6 +171,11 @@ class Source(Record):
     )
     chapters: list[Chapter] = Field(
         default_factory=list, description="Signed chapters, for multi-chapter publications."
+    )
+    affiliations: list[Affiliation] = Field(
+        default_factory=list,
+        description="Each author's institution as the publication's own byline or author note prints it; "
+        "leave an author out when it prints none (never look it up elsewhere).",
     )
 
 
@@ -183,6 +202,16 @@ class Quote(Record):
         description=f"The passage, verbatim: differs from the source only by whitespace; at most {QUOTE_MAX_WORDS} words."
     )
     note: Optional[Text] = Field(None, description="Context a reader needs, e.g. where the speaker said it.")
+    hedges: list[Text] = Field(
+        default_factory=list,
+        description="Hedge words in the text ('thought to', 'likely', 'may'...) a reviewer has checked: every "
+        "record citing the quote keeps them. `make check` warns about a hedge not listed here.",
+    )
+    speaker_reviewed: bool = Field(
+        False,
+        description="True once a reviewer has checked that the passage gives the speaker's words or view although "
+        "it has no quotation mark or reporting verb (e.g. it continues a sentence that names the speaker).",
+    )
 
 
 class Fact(Record):
@@ -255,10 +284,22 @@ class Figure(Record):
     label: Text = Field(description="Human label of the metric.")
     value: float = Field(allow_inf_nan=False, ge=-1e15, le=1e15,
                          description="The number: finite, at most 10^15 in size (use a larger unit beyond).")
-    unit: Text = Field(description="Unit, e.g. 'USD billion', 'percent', 'people'. Required.")
-    period: PartialDate = Field(description="The period the number is about.")
+    bound: Literal["exact", "about", "more-than", "at-least", "less-than", "at-most"] = Field(
+        "exact",
+        description="How `value` relates to what the source says: 'exact', or a bound when the source says "
+        "'about', 'more than', 'at least', 'nearly', 'at most'... ('nearly' is 'less-than').",
+    )
+    value_text: Optional[Text] = Field(
+        None,
+        description="The source's own words for the value when it does not print the number, e.g. 'more than "
+        "half' or 'fourth-largest'; required then, and shown beside the number.",
+    )
+    unit: Text = Field(description="Unit, e.g. 'USD billion', 'percent', 'people', 'rank'. Required.")
+    period: PartialDate = Field(
+        description="The period the number is about; its year must appear in a cited quote unless period_known is false."
+    )
     period_known: bool = Field(
-        True, description="False when the source gives no period and 'period' is only its publication date."
+        True, description="False when the quotes give no period and 'period' is only the publication date."
     )
     kind: Literal["actual", "target", "estimate", "change"] = Field(description="Measured, target, estimate or change.")
     actors: list[Id] = Field(default_factory=list, description="Actor ids the figure concerns.")
@@ -300,6 +341,56 @@ class GlossaryEntry(Record):
     cites: list[Id] = Field(default_factory=list, description="Optional quote ids.")
 
 
+class Reference(BaseModel):
+    """An outside publication an editor's note rests on."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    outlet: Text = Field(description="Who published it: a wire service, the SCO, a government, a research institute.")
+    title: Text = Field(description="Its title as published.")
+    date: PartialDate = Field(description="Its publication date as it shows it; format is precision.")
+    url: Url = Field(description="Where it is published. Only an address you have opened: never guess one.")
+    author: Optional[Text] = Field(None, description="Its author or reporter, when it names one.")
+    supports: Text = Field(
+        description="The sentence of the note this reference supports, in our own words (no verbatim text needed)."
+    )
+
+
+class Target(BaseModel):
+    """The record (or part of a record) an editor's note qualifies."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
+
+    kind: Literal["facts", "quotes", "events", "figures", "positions", "glossary", "membership"] = Field(
+        description="The kind of the record qualified."
+    )
+    id: Id = Field(description="The id of the record qualified.")
+    part: Optional[Text] = Field(
+        None,
+        description="Only for positions and membership: 'summary', 'outcome' or 'stance:ACTOR' of a position; "
+        "'status:YEAR' (a status's `from` year) of a membership record. Leave out to qualify the whole record.",
+    )
+
+
+class EditorNote(Record):
+    """What the site knows that a source got wrong or that later events overtook, with outside references.
+
+    Shown beside every appearance of the record it qualifies, marked as the site's note, not the source's."""
+
+    reason: Literal["source-error", "overtaken", "context"] = Field(
+        description="'source-error': the source is wrong; 'overtaken': later events changed what it describes; "
+        "'context': something a reader needs that the sources leave out."
+    )
+    text: Text = Field(description="The note in our own words, one to three sentences; inline Markdown allowed.")
+    as_of: Optional[PartialDate] = Field(
+        None, description="The date of the newest reference, for notes that can go stale ('had not yet...')."
+    )
+    qualifies: list[Target] = Field(min_length=1, description="The records (or parts) the note is shown beside.")
+    references: list[Reference] = Field(
+        min_length=1, description="Outside publications that support the note; at least one."
+    )
+
+
 #: Record kinds in load order: the file or folder name under data/ and its model.
 KINDS: dict[str, type[Record]] = {
     "sources": Source,
@@ -311,10 +402,12 @@ KINDS: dict[str, type[Record]] = {
     "figures": Figure,
     "positions": Position,
     "glossary": GlossaryEntry,
+    "notes": EditorNote,
 }
 
 #: Singular names used in error messages.
 KIND_NAMES: dict[str, str] = {
     "sources": "source", "actors": "actor", "quotes": "quote", "facts": "fact", "events": "event",
     "membership": "membership", "figures": "figure", "positions": "position", "glossary": "term",
+    "notes": "note",
 }
