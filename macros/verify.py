@@ -1,7 +1,8 @@
 """Check that every quote appears verbatim in its source's text snapshot.
 
-Only two differences are forgiven: runs of whitespace, and link residue
-`[text](#)` in the snapshot, which counts as `text`. Curly quotes, dashes and
+Only these differences are forgiven: runs of whitespace, link residue `[text](#)`
+in the snapshot, which counts as `text`, and a link's language tag such as ` [RU]`
+right after it, which counts as nothing. Curly quotes, dashes and
 spelling must match exactly. A miss reports the closest passage.
 """
 
@@ -15,11 +16,12 @@ from .errors import Problem
 from .factbase import FactBase
 
 _LINK_RESIDUE = re.compile(r"\[([^\]]*)\]\(#\)")
+_LANGUAGE_TAG = re.compile(r"(?<=\]\(#\)) \[[A-Z]{2}\](?!\()")  # "[expand](#) [RU] its": a link to a Russian page
 
 
 def normalise(text: str) -> str:
-    """Collapse whitespace and drop `[text](#)` link residue to `text`."""
-    return " ".join(_LINK_RESIDUE.sub(r"\1", text).split())
+    """Collapse whitespace, drop a link's language tag, and reduce `[text](#)` link residue to `text`."""
+    return " ".join(_LINK_RESIDUE.sub(r"\1", _LANGUAGE_TAG.sub("", text)).split())
 
 
 def closest_passage(needle: str, haystack: str) -> tuple[str, float]:
