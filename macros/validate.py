@@ -216,6 +216,11 @@ class _Checker:
     def run(self) -> list[Problem]:
         self.unique_ids()
         sources = {s.id: s for s, _ in self.items("sources")}
+        for source, raw in self.items("sources"):
+            for i, affiliation in enumerate(source.affiliations):
+                if affiliation.author not in source.authors:
+                    self.add(raw, ("affiliations", i, "author"), f"{affiliation.author!r} is not one of the source's authors",
+                             "write the name exactly as in `authors`")
         for quote, raw in self.items("quotes"):
             self.ref(raw, ("source",), quote.source, "sources")
             self.ref(raw, ("speaker",), quote.speaker, "actors")
@@ -257,12 +262,46 @@ class _Checker:
             self.ref(raw, ("state",), membership.state, "actors",
                      accept=lambda a: a.kind == "state", what="an actor of kind state")
             self._intervals(membership, raw)
+        for note, raw in self.items("notes"):
+            self._note(note, raw)
         for _, raw in self.parsed["invalid"]:
             self._raw_refs(raw)
         for (file, line), count in sorted(self.skipped.items()):
             self.problems.append(Problem(file, line, message=f"{count} reference{'s' if count != 1 else ''} into "
                                          f"{file} not checked: fix its syntax error first", severity="note"))
+        from .rules import apply as apply_rules
+
+        apply_rules(self)
         return self.problems
+
+    def _note(self, note: Any, raw: RawRecord) -> None:
+        """An editor's note qualifies records that exist, and parts of them that exist."""
+        seen: set[tuple[str, str, str | None]] = set()
+        for i, target in enumerate(note.qualifies):
+            path = ("qualifies", i)
+            key = (target.kind, target.id, target.part)
+            if key in seen:
+                self.add(raw, path, f"{target.kind} {target.id!r} is qualified twice", "list each target once")
+            seen.add(key)
+            self.ref(raw, path + ("id",), target.id, target.kind)
+            record = self.records[target.kind].get(target.id)
+            if target.part is None or record is None:
+                continue
+            if target.kind == "positions":
+                parts = ["summary"] + (["outcome"] if record.outcome else []) + [f"stance:{s.actor}" for s in record.stances]
+            elif target.kind == "membership":
+                parts = [f"status:{s.from_}" for s in record.statuses]
+            else:
+                self.add(raw, path + ("part",), f"a {KIND_NAMES[target.kind]} has no parts",
+                         "leave `part` out: the note qualifies the whole record")
+                continue
+            if target.part not in parts:
+                self.add(raw, path + ("part",), f"{target.part!r} is not a part of {target.kind} {target.id!r}",
+                         "parts: " + ", ".join(parts))
+        newest = max((r.date for r in note.references), default=None)
+        if note.as_of and newest and note.as_of[: len(newest)] < newest[: len(note.as_of)]:
+            self.add(raw, ("as_of",), f"as_of {note.as_of} is before the newest reference ({newest})",
+                     "as_of is the date of the newest reference the note rests on")
 
     def _raw_refs(self, raw: RawRecord) -> None:
         """References of a record that failed the schema, where they are plain ids (a value that is not an id

@@ -1,0 +1,193 @@
+"""The rules that keep the site's own voice honest (macros/rules.py): each catches what it should, with its place.
+
+Table-driven: each case adds one record to a copy of the real data and names the problem `check` must report
+(file:line, record, field, words of the message). Each case is also run with its rule removed, to show that
+the rule, not something else, catches it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, check, copy_project
+from macros import rules
+from macros.errors import DataError, Problem
+from macros.factbase import load
+
+SEIWERT_Q = "seiwert-economics-vs-security"  # a quote with no hedge, no speaker and no number
+THREE_SOURCES = ["ecfr-julienne-raison-detre", "weitz-three-evil-forces", "piechowski-2001-terrorism"]
+ALL_FIVE = THREE_SOURCES + ["dejong-remittances-jihadist-recruitment", SEIWERT_Q]
+
+
+@dataclass(frozen=True)
+class Case:
+    """A record that breaks (or keeps) a rule, where it goes, and what `check` must say about it."""
+
+    name: str
+    rule: str | None  # the rule that must report it; None: nothing may be reported
+    file: str
+    yaml: str
+    field: str = ""
+    words: str = ""
+    severity: str = "error"
+
+
+CASES = [
+    Case("synthesis claims every source, cites three of five", "universal-claims", "facts/zz.yaml",
+         f"- id: zz-every\n  claim: Counter-terrorism runs through every source's account.\n  topics: [security]\n"
+         f"  cites: [{', '.join(THREE_SOURCES)}]\n",
+         "claim", "says 'every source' but cites no quote from dejong-wouters-2015, seiwert-2021 (3 of 5 sources)"),
+    Case("'the sources agree' in a position summary", "universal-claims", "positions/zz.yaml",
+         "- id: zz-agree\n  issue: An issue\n  summary: The sources agree that it matters.\n  topics: [visions]\n"
+         f"  stances:\n    - {{actor: china, stance: A stance., cites: [{THREE_SOURCES[0]}]}}\n"
+         f"    - {{actor: russia, stance: Another., cites: [{THREE_SOURCES[1]}]}}\n",
+         "summary", "says 'sources agree' but cites no quote from dejong-wouters-2015, piechowski-2024, seiwert-2021"),
+    Case("'all five sources' in a glossary definition without cites", "universal-claims", "glossary/zz.yaml",
+         "- id: zz-term\n  term: Zz term\n  definition: All five sources use it.\n",
+         "definition", "says 'all five sources' but cites no quote from"),
+    Case("every source, citing all five: allowed", None, "facts/zz.yaml",
+         f"- id: zz-all\n  claim: Every source mentions it.\n  topics: [security]\n  cites: [{', '.join(ALL_FIVE)}]\n"),
+    Case("'three of the five sources': allowed", None, "facts/zz.yaml",
+         f"- id: zz-three\n  claim: Three of the five sources say so.\n  topics: [security]\n"
+         f"  cites: [{', '.join(THREE_SOURCES)}]\n"),
+    Case("figure period not in its quote", "figure-periods", "figures/zz.yaml",
+         "- id: zz-fig\n  metric: zz\n  label: Zz\n  value: 37.63\n  unit: million tonnes\n  period: \"2014\"\n"
+         "  kind: actual\n  cites: [ecfr-makocki-crude-record]\n",
+         "period", "period 2014 does not appear in the quote(s) it cites"),
+    Case("figure month not in its quote", "figure-periods", "figures/zz.yaml",
+         "- id: zz-fig\n  metric: zz\n  label: Zz\n  value: 80\n  unit: troops\n  period: \"2016-08\"\n"
+         "  kind: actual\n  cites: [ecfr-julienne-80-troops]\n",
+         "period", "period 2016-08 does not appear"),
+    Case("period_known false: allowed", None, "figures/zz.yaml",
+         "- id: zz-fig\n  metric: zz\n  label: Zz\n  value: 37.63\n  unit: million tonnes\n  period: \"2016-11\"\n"
+         "  period_known: false\n  kind: actual\n  cites: [ecfr-makocki-crude-record]\n"),
+    Case("'more than half' stored as a point", "figure-values", "figures/zz.yaml",
+         "- id: zz-fig\n  metric: zz\n  label: Zz\n  value: 50\n  unit: percent\n  period: \"2016\"\n"
+         "  period_known: false\n  kind: estimate\n  cites: [ecfr-sheldon-ma-sun-oil-gas-revenues]\n",
+         "value", "50 is not printed in the quote(s) the figure cites"),
+    Case("'more than half' kept in words but stored as exact", "figure-values", "figures/zz.yaml",
+         "- id: zz-fig\n  metric: zz\n  label: Zz\n  value: 50\n  value_text: more than half\n  unit: percent\n"
+         "  period: \"2016\"\n  period_known: false\n  kind: estimate\n  cites: [ecfr-sheldon-ma-sun-oil-gas-revenues]\n",
+         "bound", "the source says 'more than half', a bound, not an exact value"),
+    Case("'more than 5,000' stored as exact", "figure-values", "figures/zz.yaml",
+         "- id: zz-fig\n  metric: zz\n  label: Zz\n  value: 5000\n  unit: people\n  period: \"2016\"\n"
+         "  period_known: false\n  kind: estimate\n  cites: [ecfr-julienne-uzbek-5000]\n",
+         "bound", "the source says 'more than' 5,000; bound is 'exact'"),
+    Case("value_text not in the quote", "figure-values", "figures/zz.yaml",
+         "- id: zz-fig\n  metric: zz\n  label: Zz\n  value: 50\n  bound: more-than\n  value_text: well over half\n"
+         "  unit: percent\n  period: \"2016\"\n  period_known: false\n  kind: estimate\n"
+         "  cites: [ecfr-sheldon-ma-sun-oil-gas-revenues]\n",
+         "value_text", "'well over half' is not in the quote(s) the figure cites"),
+    Case("bound and words as the source gives them: allowed", None, "figures/zz.yaml",
+         "- id: zz-fig\n  metric: zz\n  label: Zz\n  value: 50\n  bound: more-than\n  value_text: more than half\n"
+         "  unit: percent\n  period: \"2016\"\n  period_known: false\n  kind: estimate\n"
+         "  cites: [ecfr-sheldon-ma-sun-oil-gas-revenues]\n"),
+    Case("hedge not reviewed: a warning naming the citing records", "hedges-reviewed", "quotes/zz.yaml",
+         "- id: zz-q\n  source: weitz-2014\n  text: Moscow is thought to value the SCO.\n"
+         "- id: zz-q2\n  source: weitz-2014\n  text: A plain sentence.\n",
+         "text", "hedge 'thought to' not yet reviewed; cited by no record", "warning"),
+    Case("reviewed hedge no longer in the text", "hedges-reviewed", "quotes/zz.yaml",
+         "- id: zz-q\n  source: weitz-2014\n  text: Moscow values the SCO.\n  hedges: [thought to]\n",
+         "hedges[0]", "'thought to' is not in the quote's text"),
+    Case("reviewed hedge: allowed", None, "quotes/zz.yaml",
+         "- id: zz-q\n  source: weitz-2014\n  text: Moscow is thought to value the SCO.\n  hedges: [thought to]\n"),
+    Case("'May' the month is no hedge", None, "quotes/zz.yaml",
+         "- id: zz-q\n  source: weitz-2014\n  text: In May 2015 the leaders met.\n"),
+    Case("speaker without their words", "speakers-attributed", "quotes/zz.yaml",
+         "- id: zz-q\n  source: dejong-wouters-2015\n  speaker: vladimir-putin\n"
+         "  text: That, at least in the eyes of Vladimir Putin, is the message.\n",
+         "speaker", "the text has no quotation mark or reporting verb for 'vladimir-putin'"),
+    Case("speaker_reviewed without a speaker", "speakers-attributed", "quotes/zz.yaml",
+         "- id: zz-q\n  source: dejong-wouters-2015\n  speaker_reviewed: true\n  text: The authors' words.\n",
+         "speaker_reviewed", "speaker_reviewed without a speaker"),
+    Case("speaker with a reporting verb: allowed", None, "quotes/zz.yaml",
+         "- id: zz-q\n  source: dejong-wouters-2015\n  speaker: vladimir-putin\n  text: Putin says it is the message.\n"),
+    Case("speaker with a quotation mark: allowed", None, "quotes/zz.yaml",
+         "- id: zz-q\n  source: dejong-wouters-2015\n  speaker: vladimir-putin\n  text: It is “the message”.\n"),
+    Case("speaker reviewed by hand: allowed", None, "quotes/zz.yaml",
+         "- id: zz-q\n  source: dejong-wouters-2015\n  speaker: vladimir-putin\n  speaker_reviewed: true\n"
+         "  text: That is the message.\n"),
+]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("rules")
+    shutil.copytree(ROOT / "data", root / "data")
+    return root
+
+
+def problems_for(base: Path, tmp_path: Path, case: Case) -> list[Problem]:
+    """Every problem and warning `check` finds once the case's record is added to a copy of the real data."""
+    root = tmp_path / "p"
+    shutil.copytree(base / "data", root / "data")
+    target = root / "data" / case.file
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(case.yaml, encoding="utf-8")
+    try:
+        fb = load(root / "data", root)
+    except DataError as exc:
+        return exc.problems
+    return fb.warnings
+
+
+def _matches(problem: Problem, case: Case) -> bool:
+    return (problem.file == f"data/{case.file}" and problem.record_id.startswith("zz") and problem.field == case.field
+            and case.words in problem.message and problem.severity == case.severity)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_rule_reports_with_place(base: Path, tmp_path: Path, case: Case) -> None:
+    """The rule reports the case at its file and line, naming the record and field, with a hint; allowed cases pass."""
+    found = [p for p in problems_for(base, tmp_path, case) if p.record_id.startswith("zz")]
+    if case.rule is None:
+        assert found == []
+        return
+    hits = [p for p in found if _matches(p, case)]
+    assert hits, found
+    line = hits[0].line
+    lines = case.yaml.splitlines()
+    assert 1 <= line <= len(lines) and (case.field.split("[")[0].split(".")[0] in lines[line - 1] or line == 1)
+    assert hits[0].hint
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.rule], ids=[c.name for c in CASES if c.rule])
+def test_case_needs_its_rule(base: Path, tmp_path: Path, case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the case's rule removed, nothing reports it: the rule is what catches it."""
+    monkeypatch.setattr(rules, "RULES", [r for r in rules.RULES if r.name != case.rule])
+    assert not [p for p in problems_for(base, tmp_path, case) if _matches(p, case)]
+
+
+def test_every_rule_has_a_case() -> None:
+    """Each rule in RULES is exercised by at least one failing case above."""
+    assert {r.name for r in rules.RULES} == {c.rule for c in CASES if c.rule}
+
+
+def test_real_data_passes_every_rule_without_warnings() -> None:
+    """The real data breaks no rule, and every hedge in it has been reviewed (no warning left)."""
+    fb = load(ROOT / "data", ROOT)
+    assert fb.warnings == []
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("rules-cli") / "project")
+
+
+@pytest.mark.parametrize("case", [CASES[0], CASES[5]], ids=["every-source-three-of-five", "period-not-in-quote"])
+def test_make_check_rejects(project: Path, case: Case) -> None:
+    """`check` (what `make check` runs) exits 1 on a synthesis fact claiming every source while citing three of
+    five, and on a figure whose period is not in its quote, printing file:line, record, field and a hint."""
+    for stale in (project / "data" / "facts" / "zz.yaml", project / "data" / "figures" / "zz.yaml"):
+        stale.unlink(missing_ok=True)
+    (project / "data" / case.file).write_text(case.yaml, encoding="utf-8")
+    result = check(project)
+    assert result.returncode == 1
+    line = next(l for l in result.stdout.splitlines() if f"data/{case.file}:" in l)
+    assert re.match(rf"data/{re.escape(case.file)}:\d+: (fact|figure) zz-\w+: {case.field}: .*\(.+\)$", line), line
+    assert case.words in line
