@@ -283,7 +283,10 @@ def on_post_page_macros(env: Any) -> None:
     renderer = _CURRENT[0]
     page = _current(env)
     sources = renderer.sources_list(page)
+    notes = renderer.notes_section(page)  # after the Sources list, whose entries can show notes on quotes
     tail = []
+    if notes:
+        tail.append(str(notes))
     if sources:
         tail.append(str(sources))
     shown = renderer.state.page(page.url)

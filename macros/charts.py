@@ -19,7 +19,7 @@ from markupsafe import Markup
 from .exports import EXPORT_DIR
 from .render import Page, Renderer, Row
 from .text import human_date, number
-from .views import STATUS_LABELS, Views
+from .views import BOUND_SIGNS, STATUS_LABELS, Views, stored_value
 
 
 @dataclass(frozen=True)
@@ -274,11 +274,11 @@ class Charts:
                               source=self.r.short_source(fig.cites), unknown=not fig.period_known,
                               title=f"{'by ' if not fig.period_known else ''}{human_date(fig.period)}"
                                     f"{' (the source gives no year)' if not fig.period_known else ''}: "
-                                    f"{number(fig.value)} {fig.unit} ({fig.kind}), {self.r.short_source(fig.cites)}"))
+                                    f"{stored_value(fig)} ({fig.kind}), {self.r.short_source(fig.cites)}"))
         area = Box(left + 2, 0, f.width - 1, bottom - 2)
         taken = [Box(p.x - r - 1, p.y - r - 1, p.x + r + 1, p.y + r + 1) for p in points]
         for p in sorted(points, key=lambda p: (p.x, p.y)):
-            value = number(p.fig.value)
+            value = BOUND_SIGNS[p.fig.bound] + number(p.fig.value)
             source = p.source.split(" (")[0]
             texts: list[str] = []
             if p.disagree:

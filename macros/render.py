@@ -21,7 +21,7 @@ from markupsafe import Markup
 from .citations import BuildState, Citer
 from .factbase import FactBase
 from .links import SiteLinks, source_page_src
-from .schema import Fact, Quote
+from .schema import EditorNote, Fact, Quote
 from .text import Abbreviations, finalize, human_date, inline, inline_text, plain, text_fragment, url_attribute
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -69,6 +69,8 @@ class Renderer:
         self._markers: dict[int, tuple[str, ...]] = {}
         self.prose: list[str] = []  # the current page's own text and plain-text macro results
         self._fact_parts: dict[str, dict[str, object]] = {}
+        self._note_rows: dict[str, Row] = {}
+        self._page_notes: dict[str, dict[str, None]] = {}  # page url -> note ids shown on it, in order of first use
 
     # -- helpers -------------------------------------------------------------------------
     def html(self, template: str, **context: object) -> Markup:
@@ -87,14 +89,18 @@ class Renderer:
     def start_page(self, page: Page) -> None:
         self._anchors.pop(page.url, None)
         self._pairs.pop(page.url, None)
+        self._page_notes.pop(page.url, None)
         self.state.reset_page(page.url)
 
     def attribution(self, quote: Quote, *, with_speaker: bool = True) -> str:
-        """'Zhao Huasheng, reported by Mathieu Duchâtel in “China and Russia: …”, ECFR, November 2016.'"""
+        """'Zhao Huasheng, as quoted by Mathieu Duchâtel, “China and Russia: …”, in …, ECFR, November 2016.'
+
+        Each author carries the affiliation the publication's byline prints, e.g. 'Richard Weitz (Hudson Institute)'."""
         source = self.fb.sources[quote.source]
         chapter = self.fb.chapters.get(quote.chapter) if quote.chapter else None
         authors = chapter.authors if chapter else source.authors
-        by = _names(authors)
+        affiliations = {a.author: a.affiliation for a in source.affiliations}
+        by = _names([f"{a} ({affiliations[a]})" if a in affiliations else a for a in authors])
         where = f"“{chapter.title}”, in {source.title}" if chapter else source.title
         text = f"{by}, {where}, {source.outlet}, {human_date(source.published)}"
         if with_speaker and quote.speaker:
@@ -120,6 +126,45 @@ class Renderer:
             if label not in seen:
                 seen.append(label)
         return "; ".join(seen)
+
+    # -- editor's notes --------------------------------------------------------------------
+    def note_row(self, note: EditorNote) -> Row:
+        """What an editor's note looks like on any page: built once per build."""
+        row = self._note_rows.get(note.id)
+        if row is None:
+            refs = [Row(outlet=r.outlet, title=r.title, url=r.url, author=r.author, date=r.date,
+                        human_date=human_date(r.date), supports=inline(r.supports, self.abbr)) for r in note.references]
+            row = self._note_rows[note.id] = Row(
+                id=note.id, reason=note.reason, label=NOTE_LABELS[note.reason], text=inline(note.text, self.abbr),
+                as_of=human_date(note.as_of) if note.as_of else None, refs=refs,
+                edit_url=self.edit_url("notes", note.id),
+            )
+        return row
+
+    def _notes(self, kind: str, record_id: str, page: Page, part: str | None) -> list[Row]:
+        notes = self.fb.notes_of(kind, record_id, part) if self.fb.notes_on else []
+        if notes:
+            used = self._page_notes.setdefault(page.url, {})
+            for note in notes:
+                used.setdefault(note.id, None)
+        return [self.note_row(n) for n in notes]
+
+    def notes(self, kind: str, record_id: str, page: Page, part: str | None = None) -> Markup:
+        """The editor's notes on a record (or one part of it), in full: text and links to the outside references."""
+        rows = self._notes(kind, record_id, page, part)
+        return self.html("ednote.html", notes=rows, compact=False) if rows else Markup("")
+
+    def note_marks(self, kind: str, record_id: str, page: Page, part: str | None = None) -> Markup:
+        """The same notes as small inline links for sentences of prose: each leads to the page's Editor's notes."""
+        rows = self._notes(kind, record_id, page, part)
+        return self.html("ednote.html", notes=rows, compact=True) if rows else Markup("")
+
+    def notes_section(self, page: Page) -> Markup:
+        """The page's "Editor's notes" section: every note shown on it, in order of first use, with its references."""
+        used = self._page_notes.get(page.url)
+        if not used:
+            return Markup("")
+        return self.html("ednotes_list.html", notes=[self.note_row(self.fb.notes[i]) for i in used])
 
     # -- citations -----------------------------------------------------------------------
     def _number(self, quote_id: str, page: Page, citer_anchor: str, citer_label: str) -> int:
@@ -164,7 +209,8 @@ class Renderer:
                     "original_url": text_fragment(source.url, quote.text) if source.url else None,
                 }
             context_url = self.links.link(str(entry["context_src"]), page.url, str(entry["anchor"]))
-            entries.append(Row(**entry, context_url=context_url, n=n, backrefs=_backrefs(n, cited.uses[n])))
+            entries.append(Row(**entry, context_url=context_url, n=n, backrefs=_backrefs(n, cited.uses[n]),
+                               notes=self.note_marks("quotes", quote_id, page)))
         sources = {self.fb.quotes[q].source for q in order}
         return self.html("sources_list.html", entries=entries, quotes=len(order), sources=len(sources))
 
@@ -194,14 +240,16 @@ class Renderer:
         disagreements = [self._disagreement(fact, self.fb.facts[i], page, cite_anchor, label)
                          for i in sorted(self.fb.disagreeing.get(fact.id, ()))]
         return self.html("fact.html", tag=tag, anchor=anchor, markers=self.markers(fact.cites, page, cite_anchor, label),
-                         disagreements=disagreements, **parts)
+                         disagreements=disagreements, notes=self.notes("facts", fact.id, page), **parts)
 
     def fact_markers(self, facts: Iterable[Fact], page: Page) -> Markup:
         """Markers for facts restated in a page's prose: the page shows each fact (exports, backlinks),
         and an empty anchor `fact-ID` sits where the sentence ends; a quote two facts share is marked once."""
         anchors: list[str] = []
         quotes: dict[int, None] = {}  # quote numbers, each marked once
+        notes = Markup("")
         for fact in facts:
+            notes += self.note_marks("facts", fact.id, page)
             anchor = self.anchor(page, f"fact-{fact.id}")
             if anchor:
                 self.state.page(page.url).facts.append(fact.id)
@@ -211,7 +259,7 @@ class Renderer:
                 n = self._number(quote_id, page, anchor or f"fact-{fact.id}", label)  # backlinks name every fact
                 quotes.setdefault(n, None)
         markers = Markup("".join([self._marker_for(page, n) for n in quotes]))
-        return self.html("fact_ref.html", anchors=anchors, markers=markers)
+        return self.html("fact_ref.html", anchors=anchors, markers=markers, notes=notes)
 
     def _disagreement(self, fact: Fact, other: Fact, page: Page, anchor: str, label: str) -> Row:
         """The other side of a disagreement: in full the first time the pair meets on a page, then as a link."""
@@ -222,7 +270,8 @@ class Renderer:
         other_parts = self._parts(other)
         if shown:
             return Row(href=f"#fact-{other.id}", short=other_parts["label"])
-        return Row(href=None, id=other.id, claim=other_parts["claim"], markers=self.markers(other.cites, page, anchor, label))
+        return Row(href=None, id=other.id, claim=other_parts["claim"], markers=self.markers(other.cites, page, anchor, label),
+                   notes=self.note_marks("facts", other.id, page))
 
     def facts(self, facts: Iterable[Fact], page: Page) -> Markup:
         items = [self.fact(f, page, tag="li") for f in facts]
@@ -233,7 +282,11 @@ class Renderer:
     def quote(self, quote: Quote, page: Page) -> Markup:
         return self.html("quote.html", text=plain(quote.text, self.abbr),
                          attribution=self.attribution(quote),
-                         markers=self.markers([quote.id], page, "", "quoted"))
+                         markers=self.markers([quote.id], page, "", "quoted"), notes=self.notes("quotes", quote.id, page))
+
+
+#: How each kind of editor's note is labelled, after "Editor's note".
+NOTE_LABELS = {"source-error": "correction", "overtaken": "since then", "context": ""}
 
 
 def _backrefs(n: int, uses: int) -> list[Row]:

@@ -8,7 +8,7 @@ from itertools import groupby
 from markupsafe import Markup
 
 from .render import Page, Renderer, Row
-from .schema import TOPICS, Event, Fact, Membership
+from .schema import TOPICS, Event, Fact, Figure, Membership
 from .text import human_date, inline, number, plain, text_fragment
 
 STATUS_LABELS = {
@@ -21,6 +21,22 @@ STATUS_LABELS = {
     "non-member": "Non-member",
 }
 PRECISION = {1: "year", 2: "month", 3: "day"}
+BOUND_WORDS = {"exact": "", "about": "about ", "more-than": "more than ", "at-least": "at least ",
+               "less-than": "less than ", "at-most": "at most "}
+BOUND_SIGNS = {"exact": "", "about": "~", "more-than": ">", "at-least": "≥", "less-than": "<", "at-most": "≤"}
+
+
+def stored_value(f: Figure) -> str:
+    """The value as stored, with its bound and unit: 'more than 5,000 people', '37.63 million tonnes'."""
+    return f"{BOUND_WORDS[f.bound]}{number(f.value)} {f.unit}"
+
+
+def shown_value(f: Figure) -> tuple[str, str | None]:
+    """What a reader sees first, and (when it differs) the stored value: the source's own words come first
+    when it prints no number ('more than half', stored as 'more than 50 percent')."""
+    if f.value_text:
+        return f.value_text, stored_value(f)
+    return stored_value(f), None
 
 
 class Views:
@@ -83,6 +99,7 @@ class Views:
                 items.append(Row(
                     anchor=anchor, date=e.date, kind=e.kind, place=e.place, **self._event_text(e),
                     markers=self.r.markers(e.cites, page, anchor or f"event-{e.id}", e.title),
+                    notes=self.r.notes("events", e.id, page),
                 ))
             years.append((year, self.r.anchor(page, f"{prefix}year-{year}"), items))
         return self.r.html("timeline.html", years=years, prefix=prefix)
@@ -108,7 +125,9 @@ class Views:
                 years=_years(s.from_, s.to, s.start_known),
                 note=inline(s.note, self.r.abbr) if s.note else "",
                 markers=self.r.markers(s.cites, page, f"member-{m.state}", f"{state}: {STATUS_LABELS[s.status]}"),
-            ) for s in m.statuses]
+                notes=Markup("").join([self.r.notes("membership", m.id, page) if i == 0 else Markup(""),
+                                       self.r.notes("membership", m.id, page, f"status:{s.from_}")]),
+            ) for i, s in enumerate(m.statuses)]
             states.append(Row(id=m.state, name=state, rows=rows))
         as_of = max((m.as_of for m in self.fb.membership.values() if m.as_of), default=None)
         caption = "SCO membership by state" + (f", as of {human_date(as_of)}" if as_of else "")
@@ -160,7 +179,12 @@ class Views:
                                  markers=self.r.markers(cites, page, f"changes-{year}", f"Membership changes in {year}")))
             rows.append(Row(year=year, anchor=self.r.anchor(page, f"changes-{year}"), items=items,
                             members=len(self.status_in(year).get("member", []))))
-        return self.r.html("members_by_year.html", rows=rows, caption="Changes in SCO membership, by year")
+        notes = Markup("")  # the list covers every membership record: each one's notes, as links, under it
+        for m in self._memberships():
+            notes += self.r.note_marks("membership", m.id, page)
+            for st in m.statuses:
+                notes += self.r.note_marks("membership", m.id, page, f"status:{st.from_}")
+        return self.r.html("members_by_year.html", rows=rows, notes=notes, caption="Changes in SCO membership, by year")
 
     def members_as_of(self, page: Page, year: int | None = None) -> Markup:
         """The member list in a year (default: the newest source's year), as inline text."""
@@ -186,11 +210,13 @@ class Views:
                 rows.append(Row(
                     anchor=self.r.anchor(page, f"fig-{f.id}"), id=f.id,
                     edit_url=self.r.edit_url("figures", f.id),
-                    period=human_date(f.period) if f.period_known else f"by {human_date(f.period)} (no year given)", value=number(f.value), unit=f.unit,
+                    period=human_date(f.period) if f.period_known else f"by {human_date(f.period)} (no year given)",
+                    value=shown_value(f)[0], stored=shown_value(f)[1],
                     kind=f.kind, source=self.r.short_source(f.cites),
                     note=inline(f.note, self.r.abbr) if f.note else "",
                     disagree=len(by_period[(f.period, f.kind)]) > 1,
                     markers=self.r.markers(f.cites, page, f"fig-{f.id}", f.label),
+                    notes=self.r.notes("figures", f.id, page),
                 ))
             groups.append(Row(anchor=self.r.anchor(page, f"figure-{m}"), label=figs[0].label, rows=rows))
         return self.r.html("figures.html", groups=groups)
@@ -201,7 +227,10 @@ class Views:
         anchor = self.r.anchor(page, f"fig-{f.id}")
         markers = self.r.markers(f.cites, page, f"fig-{f.id}", f.label)
         ident = f' id="{anchor}"' if anchor else ""
-        return Markup(f'<span class="sco-figure-value"{ident}>{number(f.value)} {plain(f.unit)}</span>{markers}')
+        notes = self.r.note_marks("figures", f.id, page)
+        shown, stored = shown_value(f)
+        title = f' title="{plain(stored)}"' if stored else ""
+        return Markup(f'<span class="sco-figure-value"{ident}{title}>{plain(shown)}</span>{markers}{notes}')
 
     # -- positions -----------------------------------------------------------------------
     def position(self, page: Page, position_id: str) -> Markup:
@@ -211,12 +240,16 @@ class Views:
             actor_id=s.actor, actor=self.fb.actors[s.actor].name,
             stance=inline(s.stance, self.r.abbr),
             markers=self.r.markers(s.cites, page, anchor, f"{p.issue}: {self.fb.actors[s.actor].name}"),
+            notes=self.r.notes("positions", p.id, page, f"stance:{s.actor}"),
         ) for s in p.stances]
         return self.r.html(
             "position.html", p=p, issue=plain(p.issue, self.r.abbr), summary=inline(p.summary, self.r.abbr),
             stances=stances, outcome=inline(p.outcome, self.r.abbr) if p.outcome else None,
             outcome_markers=self.r.markers(p.outcome_cites, page, anchor, p.issue),
             as_of=human_date(p.as_of) if p.as_of else None,
+            summary_notes=self.r.notes("positions", p.id, page, "summary"),
+            outcome_notes=self.r.notes("positions", p.id, page, "outcome") if p.outcome else Markup(""),
+            notes=self.r.notes("positions", p.id, page),
         )
 
     def positions(self, page: Page, topic: str | None = None) -> Markup:
@@ -235,6 +268,7 @@ class Views:
                 definition=inline(e.definition, self.r.abbr),
                 see=[self.fb.glossary[s] for s in e.see],
                 markers=self.r.markers(e.cites, page, f"term-{e.id}", e.term),
+                notes=self.r.notes("glossary", e.id, page),
             ))
         return self.r.html("glossary.html", entries=entries)
 
@@ -247,19 +281,22 @@ class Views:
             for ch in s.chapters:
                 qs = [q for q in quotes if q.chapter == ch.id]
                 groups.append(Row(title=ch.title, anchor=f"chapter-{ch.id}", authors=", ".join(ch.authors),
-                               quotes=[self._source_quote(q, s) for q in qs]))
+                               quotes=[self._source_quote(q, s, page) for q in qs]))
         else:
-            groups.append(Row(title=None, anchor="", authors="", quotes=[self._source_quote(q, s) for q in quotes]))
-        return self.r.html("source_page.html", s=s, groups=groups, count=len(quotes),
+            groups.append(Row(title=None, anchor="", authors="", quotes=[self._source_quote(q, s, page) for q in quotes]))
+        bylines = {a.author: a for a in s.affiliations}
+        authors = [Row(name=a, affiliation=bylines[a].affiliation if a in bylines else None,
+                       role=bylines[a].role if a in bylines else None) for a in s.authors]
+        return self.r.html("source_page.html", s=s, groups=groups, count=len(quotes), authors=authors,
                            published=human_date(s.published), precision=PRECISION[len(s.published.split("-"))])
 
-    def _source_quote(self, q, s) -> Row:  # type: ignore[no-untyped-def]
+    def _source_quote(self, q, s, page: Page) -> Row:  # type: ignore[no-untyped-def]
         speaker = self.fb.actors[q.speaker] if q.speaker else None
         return Row(
             id=q.id, text=plain(q.text, self.r.abbr), section=q.section,
             speaker=speaker.name if speaker else None, speaker_role=speaker.role if speaker else None,
             note=q.note, fragment=text_fragment(s.url, q.text) if s.url else None,
-            edit_url=self.r.edit_url("quotes", q.id),
+            edit_url=self.r.edit_url("quotes", q.id), notes=self.r.notes("quotes", q.id, page),
         )
 
 
