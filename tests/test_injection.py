@@ -231,6 +231,7 @@ def records(i: int) -> dict[str, str]:
         "quotes": f"""- id: quote-a{s}
   source: source-a{s}
   speaker: speaker-a{s}
+  speaker_reviewed: true
   section: {v("quote-a.section")}
   text: {v("quote-a.text")}
   note: {v("quote-a.note")}
@@ -282,8 +283,11 @@ def records(i: int) -> dict[str, str]:
   metric: metric-a{s}
   label: {v("figure-a.label")}
   value: 64
+  bound: about
+  value_text: {v("quote-a.text")}  # the source's words for the value: here, the whole hostile quote
   unit: {v("figure-a.unit")}
   period: "2015"
+  period_known: false
   kind: actual
   note: {v("figure-a.note")}
   cites: [quote-a{s}]
@@ -291,8 +295,11 @@ def records(i: int) -> dict[str, str]:
   metric: metric-a{s}
   label: Same metric
   value: 69
+  bound: about
+  value_text: {v("quote-b.text")}
   unit: {v("figure-b.unit")}
   period: "2015"
+  period_known: false
   kind: actual
   cites: [quote-b{s}]
 """,
