@@ -54,8 +54,8 @@ def containers(soup: BeautifulSoup, kind: str, record_id: str, part: str | None)
         if el is not None:
             found.append(el if el.name == "tr" else el.parent)
     elif kind == "glossary":
-        el = soup.find(id=f"term-{record_id}")
-        found += [el.find_next_sibling("dd")] if el is not None else []
+        el = soup.find(id=f"term-{record_id}")  # the term's heading; its definition follows
+        found += [el.find_next_sibling(["p", "dd"])] if el is not None else []
     elif kind == "positions":
         el = soup.find(id=f"position-{record_id}")
         if el is not None:
