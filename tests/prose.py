@@ -3,9 +3,11 @@
 tests/test_prose.py applies them to the pages and to small snippets; CONTRIBUTING.md ("Writing a page")
 states the same rules for editors. Definitions:
 
-- **The article**: the page's `<article>`, without its Sources list (`section.sco-sources`), heading
-  permalinks (`.headerlink`), scripts and styles, and SVG graphics (a chart's labels and a map's state
-  names are pictures' text, told again in their captions, tables or lists).
+- **The article**: the page's `<article>`, without its Sources list (`section.sco-sources`), its editor's
+  notes (`.sco-ednote`, `.sco-ednote-mark` and the Editor's notes section, `section.sco-ednotes`: the site's
+  corrections beside the evidence, repeated beside each record they qualify), heading permalinks
+  (`.headerlink`), scripts and styles, and SVG graphics (a chart's labels and a map's state names are
+  pictures' text, told again in their captions, tables or lists).
 - **Prose paragraphs**: `<p>` elements of the article that are not inside a fact or fact list
   (`.sco-fact`, `.sco-facts`), a position box (`.sco-position`), a timeline (`.sco-timeline`), a
   table, a figure or chart, a `<details>` block, a `<nav>`, a card grid (`.grid`), the At a glance
@@ -45,9 +47,10 @@ def words(text: str) -> int:
 
 
 def article(soup: BeautifulSoup) -> Tag:
-    """A copy of the page's article without the Sources list, permalinks, scripts, styles and SVG graphics."""
+    """A copy of the page's article without the Sources list, editor's notes, permalinks, scripts, styles and SVG."""
     art = BeautifulSoup(str(soup.find("article")), "html.parser").find("article")
-    for el in art.select("section.sco-sources, .headerlink, script, style, svg"):
+    for el in art.select("section.sco-sources, section.sco-ednotes, .sco-ednote, .sco-ednote-mark, .headerlink, "
+                         "script, style, svg"):
         el.decompose()
     return art
 
