@@ -29,8 +29,9 @@ def small_project(root: Path, page: str, extra: dict[str, str]) -> Path:
 
 
 def _figure(fid: str, metric: str, value: str, period: str, kind: str = "actual") -> str:
-    return (f"- id: {fid}\n  metric: {metric}\n  label: {metric}\n  value: {value}\n  unit: units\n"
-            f"  period: '{period}'\n  kind: {kind}\n  cites: [q-one]\n")
+    # the one quote prints no number and no year: the figure gives its value in the quote's words, period unknown
+    return (f"- id: {fid}\n  metric: {metric}\n  label: {metric}\n  value: {value}\n  value_text: first sentence\n"
+            f"  unit: units\n  period: '{period}'\n  period_known: false\n  kind: {kind}\n  cites: [q-one]\n")
 
 
 METRICS = {  # metric: values (the schema admits any finite value up to 10^15 in size)
