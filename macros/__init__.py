@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import citations, pageerrors
+from . import citations, opendata, pageerrors
 from .cache import cache_dir
 from .errors import DataError
 from .factbase import FactBase, load
@@ -62,6 +62,7 @@ def define_env(env: Any) -> None:
     )
     state = citations.new_build()
     state.factbase = fb
+    opendata.start_build(state, conf, Path(env.project_dir))
     renderer = Renderer(fb, links, state)
     views = Views(renderer)
     charts = Charts(renderer, views)
@@ -256,6 +257,21 @@ def define_env(env: Any) -> None:
         return Markup(f'<a href="{escape(href)}" download><code>{escape(EXPORT_DIR)}/{escape(name)}</code></a>')
 
     @macro
+    def downloads() -> Markup:
+        """Every download of the dataset (JSON, CSV tables, Data Package, JSON-LD, feed, JSON Schemas) with its size."""
+        return opendata.downloads(renderer, _current(env), env.page.file.abs_dest_path)
+
+    @macro
+    def dataset_citation(style: str = "text") -> Markup:
+        """How to cite the dataset: style "text", "bibtex" or "csl" (CSL-JSON), for this build's version."""
+        return opendata.citation(renderer, _current(env), style)
+
+    @macro
+    def changes() -> Markup:
+        """Each commit that changed records, newest first: its reason, date, diff and the records it changed."""
+        return opendata.changes(renderer, _current(env))
+
+    @macro
     def source_date(id: str, precision: str = "day") -> str:
         """A source's publication date in words, at its precision (or less, when asked for "month" or "year")."""
         return _at_precision(fb.sources[id].published, precision)
@@ -289,13 +305,9 @@ def on_post_page_macros(env: Any) -> None:
         tail.append(str(notes))
     if sources:
         tail.append(str(sources))
-    shown = renderer.state.page(page.url)
-    if shown.order:
-        from .exports import page_json_ld
-
-        site_url = env.conf.get("site_url") or ""
-        tail.append('<script type="application/ld+json">'
-                    + page_json_ld(renderer.fb, page.url, page.title, site_url, shown.order) + "</script>")
+    json_ld = opendata.page_json_ld(renderer, page)
+    if json_ld:
+        tail.append(json_ld)
     # Abbreviation definitions serve the page's prose only: the page's own text and what macros
     # returned as plain text. Fragments (Markup) are HTML whose abbreviations are already marked,
     # and scanning them too cost seconds on pages that list thousands of records.

@@ -51,6 +51,13 @@ class BuildState:
     pages: dict[str, PageCitations] = field(default_factory=dict)
     cited_on: dict[str, dict[Citer, None]] = field(default_factory=dict)
     factbase: Any = None
+    # the open-data layer (changelog.py, dataset.py, changes.py): read once per build
+    history: Any = None
+    dataset: Any = None
+    offline_zip: Any = None  # a current offline copy to publish with the site (Path), if any
+    dataset_pages: set[str] = field(default_factory=set)  # pages that describe the dataset in full
+    size_pages: dict[str, None] = field(default_factory=dict)  # output files whose download sizes to fill in
+    record_pages: dict[str, str] = field(default_factory=dict)  # anchor -> first page showing it
 
     def page(self, url: str) -> PageCitations:
         return self.pages.setdefault(url, PageCitations())

@@ -1,25 +1,60 @@
-"""Data for reuse: one JSON file with every record, a CSV per kind, and schema.org JSON-LD.
+"""Data for reuse: JSON, tidy CSV tables with their Data Package, JSON-LD, the JSON Schemas and the feed.
 
-Written by the build (see hooks.on_env) into the site's `data/` folder, so
-researchers can reuse the fact base without scraping HTML.
+Written by the build (see hooks.on_env) into the site's `data/` and `schema/` folders, so
+researchers can reuse the fact base without scraping HTML. Every file is a function of the
+fact base, the history and the config: two builds of one commit write the same bytes.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import re
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from pydantic import BaseModel
-
+from .dataset import (
+    CSV_ZIP_NAME, EXPORT_DIR, FEED_NAME, JSON_NAME, JSONLD_NAME, OFFLINE_ZIP_NAME, PACKAGE_NAME, SCHEMA_DIR,
+    DatasetInfo,
+)
 from .factbase import FactBase
+from .changelog import History
 from .schema import KINDS, SCHEMA_VERSION, Record
+from .tables import Column, Table, tables, value_of
 
-EXPORT_DIR = "data"
-JSON_NAME = "sco-explainer.json"
-JSONLD_NAME = "sco-explainer.jsonld"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+#: Characters that make a spreadsheet read a cell as a formula (OWASP's list; the full-width forms
+#: too, which some spreadsheets read the same way).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def safe_text(text: str) -> str:
+    """A text cell a spreadsheet shows as text: one that starts like a formula gets a `'` before it.
+
+    A real number ("-12.5") is left alone: spreadsheets read it as that number, which runs nothing.
+    So that the rule can be undone, a cell that already starts with `'` followed by such a
+    character gets one more: remove one leading `'` from any cell that starts with `'` and then
+    (after any more `'`) one of FORMULA_START, and the value is back (`unsafe_text`).
+    """
+    first = text[:1]
+    if first in FORMULA_START and not _NUMBER.fullmatch(text):
+        return "'" + text
+    if first == "'" and text.lstrip("'")[:1] in FORMULA_START:
+        return "'" + text
+    return text
+
+
+def unsafe_text(cell: str) -> str:
+    """The value `safe_text` was given."""
+    if cell[:1] == "'" and cell.lstrip("'")[:1] in FORMULA_START:
+        return cell[1:]
+    return cell
 
 
 def record_dict(record: Record) -> dict[str, Any]:
@@ -27,14 +62,21 @@ def record_dict(record: Record) -> dict[str, Any]:
     return record.model_dump(mode="json", by_alias=True, exclude_defaults=False)
 
 
-def as_json(fb: FactBase, commit: str) -> str:
-    """Every record by kind, one record per line (readable diffs), with the schema version and commit.
+def as_json(fb: FactBase, commit: str, history: History | None = None) -> str:
+    """Every record by kind, one record per line (readable diffs), with the schema version, the commit
+    and, per record, the date it last changed (where the history is known).
 
     Each record is serialised by pydantic-core (`model_dump_json`), which writes the same
     compact JSON as `json.dumps(record_dict(r), separators=(",", ":"), ensure_ascii=False)`
     several times faster than building the dicts first.
     """
-    head = json.dumps({"schema_version": SCHEMA_VERSION, "commit": commit, "counts": fb.counts()}, ensure_ascii=False)
+    meta: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "commit": commit, "counts": fb.counts()}
+    if history is not None:
+        meta["last_changed"] = {kind: {i: d for i in getattr(fb, kind) if (d := history.changed_on(kind, i))}
+                                for kind in KINDS}
+        if not history.available:
+            meta["history_unavailable"] = history.reason
+    head = json.dumps(meta, ensure_ascii=False)
     parts = []
     for kind in KINDS:
         body = ",\n".join(r.model_dump_json(by_alias=True) for r in getattr(fb, kind).values())
@@ -42,109 +84,161 @@ def as_json(fb: FactBase, commit: str) -> str:
     return head[:-1] + ', "records": {' + ",\n".join(parts) + "}}\n"
 
 
-def _plain(value: Any) -> Any:
-    return value.model_dump(mode="json", by_alias=True) if isinstance(value, BaseModel) else value
-
-
-def _cell(value: Any) -> str:
-    """A field as one CSV cell: lists of ids joined with '; ', nested records as JSON, None empty."""
+# -- CSV --------------------------------------------------------------------------------------------
+def cell(value: Any) -> str:
+    """One value as one CSV cell: numbers as numbers (5, not 5.0), booleans true/false, text made safe."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        if all(isinstance(v, str) for v in value):
-            return "; ".join(value)
-        return json.dumps([_plain(v) for v in value], ensure_ascii=False, sort_keys=True)
-    if isinstance(value, BaseModel):
-        return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True)
-    return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    return safe_text(str(value))
 
 
-def as_csv(fb: FactBase, kind: str) -> str:
-    """One row per record, read from the records' attributes (no intermediate dicts)."""
-    model = KINDS[kind]
-    fields = list(model.model_fields.items())
+@dataclass(frozen=True)
+class Derived:
+    """A column computed from the data, not a field of the schema (the round trip ignores it)."""
+
+    column: Column
+    value: Callable[[FactBase, History, Any], Any]
+
+
+def derived_columns(kind: str) -> list[Derived]:
+    """The extra columns of a record kind's table: when each record last changed; on quotes, the licence."""
+    found = [Derived(Column("last_changed", {
+        "type": "date", "description": "Derived: the date of the last commit that added or changed the record "
+        "(empty where the build had no history)."}), lambda fb, h, r: h.changed_on(kind, r.id))]
+    if kind == "quotes":
+        found.insert(0, Derived(Column("licence", {
+            "type": "string", "description": "Derived: the licence of the quote's source; the rights to the "
+            "quote stay with its authors."}), lambda fb, h, r: fb.sources[r.source].licence))
+    return found
+
+
+def as_csv(fb: FactBase, table: Table, history: History) -> str:
+    """One table as CSV: a header, then a row per item, read from the records' attributes."""
+    extra = derived_columns(table.name) if table.parent is None else []
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([info.alias or name for name, info in fields])
-    names = [name for name, _ in fields]
-    writer.writerows([_cell(getattr(record, n)) for n in names] for record in getattr(fb, kind).values())
+    # RFC 4180's CRLF: the csv module then quotes every cell holding a CR or LF. With "\n" alone, a
+    # bare CR stayed unquoted, and spreadsheets break the row there: "x\r=1+1" gave a cell "=1+1".
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.header + [d.column.name for d in extra])
+    columns = table.columns
+    assert table.rows is not None
+    writer.writerows([*[cell(k) for k in keys], *[cell(value_of(item, c)) for c in columns],
+                      *[cell(d.value(fb, history, item)) for d in extra]]
+                     for keys, item in table.rows(fb))
     return out.getvalue()
 
 
+# -- the Data Package -------------------------------------------------------------------------------
+def data_package(fb: FactBase, info: DatasetInfo, csvs: dict[str, bytes]) -> dict[str, Any]:
+    """The Frictionless Data Package describing the CSV files (`csvs`: name -> bytes)."""
+    from .dataset import LICENCE, QUOTES_NOTE
+
+    resources = []
+    for table in tables():
+        data = csvs[table.name]
+        extra = [d.column for d in derived_columns(table.name)] if table.parent is None else []
+        resource: dict[str, Any] = {
+            "name": table.name, "path": f"{table.name}.csv", "profile": "tabular-data-resource",
+            "title": table.name.replace("_", " "), "description": table.description,
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "schema": table.table_schema(extra),
+        }
+        if table.name == "quotes":
+            resource["licenses"] = [{
+                "title": f"{s.title} ({', '.join(s.authors)}): {s.licence}",
+                "path": info.page(f"sources/{s.id}.md"),
+            } for s in fb.sources.values()]
+        resources.append(resource)
+    package: dict[str, Any] = {
+        "profile": "tabular-data-package",
+        "name": info.name, "id": info.iri, "title": info.title, "description": info.description + " " + QUOTES_NOTE,
+        "homepage": info.landing_page, "version": info.version,
+        "licenses": [dict(LICENCE)],
+        "sources": [{"title": f"{', '.join(s.authors)}: {s.title} ({s.outlet}, {s.published})",
+                     "path": s.url or info.page(f"sources/{s.id}.md")} for s in fb.sources.values()],
+        "contributors": [{"title": info.creator, "role": "author", "path": info.repository or info.url("")}],
+        "keywords": ["Shanghai Cooperation Organisation", "SCO", "Russia", "China", "Central Asia", "quotations"],
+        "resources": resources,
+    }
+    if info.modified:
+        package["created"] = info.modified
+    if info.commit != "unknown":
+        package["commit"] = info.commit
+    return package
+
+
+# -- writing ----------------------------------------------------------------------------------------
+@dataclass
+class Exports:
+    """Everything the export job needs, gathered in the build process before the fork."""
+
+    fb: FactBase
+    history: History
+    info: DatasetInfo
+    shown_on: dict[str, list[str]] = field(default_factory=dict)
+    quote_pages: dict[str, str] = field(default_factory=dict)
+    feed: str = ""  # the Atom feed, rendered by changes.feed
+    offline_zip: Path | None = None  # a current offline copy to publish beside the site
+
+
 def write_exports(fb: FactBase, site_dir: Path, commit: str, site_url: str = "",
-                  shown_on: dict[str, list[str]] | None = None, quote_pages: dict[str, str] | None = None) -> None:
+                  shown_on: dict[str, list[str]] | None = None, quote_pages: dict[str, str] | None = None,
+                  exports: Exports | None = None) -> None:
+    """Write every export into `site_dir` (see the module docstring)."""
+    from .linkeddata import dataset_json_ld, dataset_node, distributions
+    from .schema_export import schema_for
+
+    if exports is None:  # without a build's context: no history, the address given
+        exports = Exports(fb, History(False, "not read"), _bare_info(site_url, commit), shown_on or {}, quote_pages or {})
+    info = exports.info
     folder = site_dir / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / JSON_NAME).write_text(as_json(fb, commit), encoding="utf-8")
-    (folder / JSONLD_NAME).write_text(dataset_json_ld(fb, site_url, shown_on or {}, quote_pages or {}), encoding="utf-8")
+    json_text = as_json(fb, commit, exports.history)
+    _write(folder / JSON_NAME, json_text.encode("utf-8"))
+    csvs = {t.name: as_csv(fb, t, exports.history).encode("utf-8") for t in tables()}
+    for name, data in csvs.items():
+        _write(folder / f"{name}.csv", data)
+    package = (json.dumps(data_package(fb, info, csvs), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    _write(folder / PACKAGE_NAME, package)
+    _write(folder / CSV_ZIP_NAME, _zip({PACKAGE_NAME: package, **{f"{n}.csv": d for n, d in csvs.items()}}, "sco-explainer"))
+    node = dataset_node(info, fb, distributions(info, exports.offline_zip is not None))
+    _write(folder / JSONLD_NAME, dataset_json_ld(fb, info, exports.shown_on, exports.quote_pages, node).encode("utf-8"))
+    if exports.feed:
+        _write(site_dir / FEED_NAME, exports.feed.encode("utf-8"))
+    schemas = site_dir / SCHEMA_DIR
+    schemas.mkdir(parents=True, exist_ok=True)
     for kind in KINDS:
-        (folder / f"{kind}.csv").write_text(as_csv(fb, kind), encoding="utf-8")
+        text = json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        _write(schemas / f"{kind}.schema.json", text.encode("utf-8"))
+    if exports.offline_zip is not None:
+        _write(site_dir / OFFLINE_ZIP_NAME, exports.offline_zip.read_bytes())
 
 
-def _work(source: Any) -> dict[str, Any]:
-    work: dict[str, Any] = {
-        "@type": "CreativeWork", "@id": f"#source-{source.id}", "name": source.title,
-        "publisher": source.outlet, "datePublished": source.published,
-        "author": [{"@type": "Person", "name": a} for a in source.authors],
-    }
-    if source.url:
-        work["url"] = source.url
-    return work
+def _bare_info(site_url: str, commit: str) -> DatasetInfo:
+    from .links import SiteLinks
+
+    return DatasetInfo("SCO Explainer", "", site_url.rstrip("/") + "/" if site_url else "", SiteLinks(), None, "main",
+                       commit, None)
 
 
-def _script_safe(data: dict[str, Any]) -> str:
-    """Compact, sorted JSON that cannot close or open an element inside a <script>."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
 
 
-def page_json_ld(fb: FactBase, page_url: str, title: str, site_url: str, quote_ids: list[str]) -> str:
-    """schema.org Article for one page: the works it quotes and the dataset it is built from.
-
-    The claims and quotations themselves are in the site-wide JSON-LD file (see
-    `dataset_json_ld`), not repeated in every page: in the pages they doubled the weight
-    of the HTML for no reader's benefit.
-    """
-    root = site_url.rstrip("/") + "/"
-    sources = sorted({fb.quotes[q].source for q in quote_ids})
-    data = {"@context": "https://schema.org", "@base": root + page_url, "@type": "Article", "@id": "",
-            "headline": title, "citation": [_work(fb.sources[s]) for s in sources],
-            "isBasedOn": {"@type": "Dataset", "@id": f"{root}{EXPORT_DIR}/{JSONLD_NAME}"}}
-    return _script_safe(data)
-
-
-def dataset_json_ld(fb: FactBase, site_url: str, shown_on: dict[str, list[str]], quote_pages: dict[str, str]) -> str:
-    """schema.org Claim and Quotation objects for every fact and quote, with the works they come from.
-
-    `shown_on` maps a fact id to the pages (site-relative URLs) that show it; `quote_pages`
-    maps a quote id to the page that shows it in context. Facts link to their quotes,
-    quotes to their works, and both to where a reader sees them.
-    """
-    root = site_url.rstrip("/") + "/"
-    graph: list[dict[str, Any]] = []
-    for quote in fb.quotes.values():
-        item: dict[str, Any] = {"@type": "Quotation", "@id": f"#quote-{quote.id}", "text": quote.text,
-                                "isPartOf": {"@id": f"#source-{quote.source}"}}
-        chapter = fb.chapters.get(quote.chapter) if quote.chapter else None
-        if chapter:
-            item["creator"] = [{"@type": "Person", "name": a} for a in chapter.authors]
-        if quote.speaker:
-            item["spokenByCharacter"] = {"@type": "Person", "name": fb.actors[quote.speaker].name}
-        if quote.id in quote_pages:
-            item["url"] = f"{root}{quote_pages[quote.id]}#q-{quote.id}"
-        graph.append(item)
-    for fact in fb.facts.values():
-        claim: dict[str, Any] = {"@type": "Claim", "@id": f"#fact-{fact.id}", "text": fact.claim,
-                                 "citation": [{"@id": f"#quote-{q}"} for q in fact.cites]}
-        if fact.as_of:
-            claim["temporalCoverage"] = fact.as_of
-        pages = shown_on.get(fact.id)
-        if pages:
-            claim["url"] = [f"{root}{u}#fact-{fact.id}" for u in sorted(pages)]
-        graph.append(claim)
-    graph.extend(_work(s) for s in fb.sources.values())
-    data = {"@context": "https://schema.org", "@base": f"{root}{EXPORT_DIR}/{JSONLD_NAME}", "@graph": graph}
-    # keys in the fixed order built above (sorting 100,000 nodes' keys cost more than the rest)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+def _zip(files: dict[str, bytes], folder: str) -> bytes:
+    """A zip whose bytes depend only on its files: fixed dates, entries in the order given."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            entry = zipfile.ZipInfo(f"{folder}/{name}", ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            zf.writestr(entry, data)
+    return out.getvalue()

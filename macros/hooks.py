@@ -1,4 +1,5 @@
-"""MkDocs hooks: the offline shim, the data exports, and each source page's "Cited on" lists.
+"""MkDocs hooks: the offline shim, the data exports, each source page's "Cited on" lists, and the
+links and sizes of the open-data pages (Changes, Data).
 
 MkDocs converts all pages' Markdown (where macros record citations) before it
 renders any template, so `on_env` and `on_post_page` see the complete citation graph.
@@ -42,11 +43,11 @@ def on_pre_build(config: Any) -> None:
         pageerrors.install(plugin.env, plugin, Path(config.config_file_path).parent)
 
 
-def _export_job(config: Any) -> Callable[[], object] | None:
-    """The job that writes the data exports (JSON, JSON-LD, CSV per kind) into the site's data/ folder."""
-    from macros.exports import write_exports
+def _export_job(config: Any, files: Any) -> Callable[[], object] | None:
+    """The job that writes the data exports (JSON, CSV tables, Data Package, JSON-LD, feed, schemas)."""
+    from macros import opendata
+    from macros.exports import Exports, write_exports
     from macros.links import SiteLinks, source_page_src
-    from macros.sitebuild import commit_id
 
     state = citations.CURRENT
     fb = state.factbase
@@ -58,8 +59,12 @@ def _export_job(config: Any) -> Callable[[], object] | None:
         for fact_id in page.facts:
             shown_on.setdefault(fact_id, []).append(url)
     quote_pages = {q.id: links.url_of(source_page_src(q.source)) for q in fb.quotes.values()}
-    site_dir, commit, site_url = Path(config["site_dir"]), commit_id(), config.get("site_url") or ""
-    return lambda: write_exports(fb, site_dir, commit, site_url, shown_on, quote_pages)
+    opendata.note_pages(state, [(f.page.url, f.page.content or "") for f in files.documentation_pages()
+                                if f.page is not None])
+    exports = Exports(fb, state.history, state.dataset, shown_on, quote_pages, opendata.feed(state),
+                      state.offline_zip)
+    site_dir = Path(config["site_dir"])
+    return lambda: write_exports(fb, site_dir, state.history.head, exports=exports)
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
@@ -71,7 +76,7 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     pageerrors.fail_if_any()  # every page is converted: report all their errors at once
     escape_front_matter(files)
 
-    job = _export_job(config)
+    job = _export_job(config, files)
     if job is not None:
         try:
             _EXPORTS.start(job)
@@ -110,12 +115,21 @@ def on_post_build(config: Any) -> None:
         _EXPORTS.wait()
     except RuntimeError as exc:
         raise PluginError(f"Writing the data exports failed: {exc}") from None
+    from macros import opendata
+
+    opendata.fill_sizes(citations.CURRENT, Path(config["site_dir"]))
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
+    from macros.links import SiteLinks
+
+    if "<!--sco-record:" in output:  # the Changes page's records, linked where the site shows them
+        from macros import opendata
+
+        links = SiteLinks(use_directory_urls=config["use_directory_urls"])
+        output = opendata.fill_record_links(citations.CURRENT, output, page.url, links.relative)
     if "<!--sco-cited-on:" not in output:
         return output
-    from macros.links import SiteLinks
 
     links = SiteLinks(use_directory_urls=config["use_directory_urls"])
     state = citations.CURRENT

@@ -227,6 +227,7 @@ class Renderer:
                 "as_of": human_date(fact.as_of) if fact.as_of else None,
                 "edit_url": self.edit_url("facts", fact.id),
                 "location": f"{where.file}:{where.line}" if where else "",
+                "changed": _changed(self.state.history, "facts", fact.id),
             }
         return parts
 
@@ -310,6 +311,15 @@ def _names(names: list[str]) -> str:
     if len(names) <= 2:
         return " and ".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _changed(history: object, kind: str, record_id: str) -> Row | None:
+    """When a record last changed (its date, and in words), where the build knows its history."""
+    date = history.changed_on(kind, record_id) if history is not None else None  # type: ignore[attr-defined]
+    if not date:
+        return None
+    day, month, year = human_date(date).split(" ")
+    return Row(iso=date, human=f"{day} {month[:3]} {year}")
 
 
 def _short(text: str, words: int = 10) -> str:

@@ -1,4 +1,4 @@
-"""What changed, from git: the history of data/, record by record.
+"""What changed, from git: the history of data/, the Changes page, the Atom feed, and each fact's last change.
 
 Each test makes its own git repository, with commits whose dates and messages it sets, and
 checks that exactly those changes are reported, with their messages, and nothing else.
@@ -6,13 +6,16 @@ checks that exactly those changes are reported, with their messages, and nothing
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
+from conftest import copy_project, mkdocs_build
 from macros import changelog as history
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -158,3 +161,176 @@ def test_split_items_fall_back_to_the_whole_file() -> None:
     assert history._split(b"[{id: a}]\n") is None
     assert history._split(b"- id: a\n---\n- id: b\n") is None
     assert history._split(b"- id: a\n  claim: \"x\ny\"\n") is None
+
+
+# -- the site: Changes page, feed, exports, fact markup -------------------------------------------------------
+EXTRA_FACTS = """# yaml-language-server: $schema=../../schema/facts.schema.json
+- id: history-test-a
+  claim: {a}
+  topics: [overview]
+  cites: [ecfr-julienne-founded-2001]
+- id: history-test-b
+  claim: {b}
+  topics: [overview]
+  cites: [ecfr-julienne-founded-2001]
+"""
+EXTRA_EVENTS = """# yaml-language-server: $schema=../../schema/events.schema.json
+- id: history-test-summit
+  date: "2025-09"
+  title: A summit added by the history test
+  kind: summit
+  topics: [overview]
+  cites: [ecfr-julienne-founded-2001]
+"""
+HOSTILE_WHY = 'Why: <script>alert(1)</script> {{ 7*7 }} & ]]> --> <!--sco-record:facts/x-->'
+
+
+@pytest.fixture(scope="module")
+def history_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The real project in a repository of its own with three data commits after the first, built twice."""
+    base = tmp_path_factory.mktemp("history")
+    repo = Repo(base / "project")
+    copy_project(repo.root)
+    repo.write(".gitignore", ".cache/\nsite*/\n")
+    shas = [repo.commit("Start from the real data")]
+    repo.write("data/facts/history-test.yaml", EXTRA_FACTS.format(a="The first test claim.", b="The second test claim."))
+    repo.write("data/events/history-test.yaml", EXTRA_EVENTS)
+    shas.append(repo.commit("Add two facts and a summit\n\nThe ECFR chapter reports both."))
+    repo.write("data/facts/history-test.yaml",
+               EXTRA_FACTS.format(a="The first test claim, corrected.", b=">-\n    The second\n    test claim."))
+    shas.append(repo.commit(f"Correct the first claim\n\n{HOSTILE_WHY}"))
+    repo.write("docs/about.md", (repo.root / "docs/about.md").read_text(encoding="utf-8") + "\nOne more line.\n")
+    repo.commit("Reword the About page")
+    repo.write("data/facts/history-test.yaml", EXTRA_FACTS.format(a="The first test claim, corrected.",
+                                                                  b="x").split("- id: history-test-b")[0])
+    repo.write("data/events/history-test.yaml", "[]\n")
+    shas.append(repo.commit("Remove the second fact and the summit"))
+    env_before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1767268800"
+    try:
+        sites = []
+        for n in (1, 2):
+            site = base / f"site{n}"
+            result = mkdocs_build(repo.root, site)
+            assert result.returncode == 0, result.stderr
+            sites.append(site)
+    finally:
+        if env_before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH")
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = env_before
+    return {"repo": repo, "shas": shas, "site": sites[0], "again": sites[1]}
+
+
+def _sections(site: Path) -> list[dict[str, object]]:
+    soup = BeautifulSoup((site / "changes" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    out = []
+    for section in soup.select("section.sco-change"):
+        groups = {}
+        for group in section.select("details.sco-change-group"):
+            groups[group.summary.get_text(strip=True)] = [li.code.get_text() for li in group.select("li")]
+        out.append({"id": section["id"], "title": section.h2.get_text(), "groups": groups,
+                    "why": [p.get_text() for p in section.select("p.sco-change-why")],
+                    "time": section.time["datetime"], "diff": section.select_one("p.sco-change-meta a")["href"],
+                    "links": {li.code.get_text(): li.a["href"] for li in section.select("li") if li.a}})
+    return out
+
+
+def test_changes_page_lists_exactly_the_commits_changes_and_reasons(history_site: dict) -> None:
+    """Newest first, one section per data commit (the page-only commit is absent), with the message as the why,
+    the records added, changed and removed, a link to the diff, and links to where the site shows each record."""
+    shas = history_site["shas"]
+    sections = _sections(history_site["site"])
+    assert [s["title"] for s in sections] == ["Remove the second fact and the summit", "Correct the first claim",
+                                              "Add two facts and a summit", "Start from the real data"]
+    assert [s["id"] for s in sections] == [f"change-{sha[:12]}" for sha in reversed(shas)]
+    assert [s["diff"] for s in sections] == [f"https://github.com/sco-explainer/sco-explainer/commit/{sha}"
+                                             for sha in reversed(shas)]
+    assert sections[0]["groups"] == {"1 fact removed": ["history-test-b"], "1 event removed": ["history-test-summit"]}
+    assert sections[1]["groups"] == {"1 fact changed": ["history-test-a"]}  # b was only rewrapped
+    assert sections[1]["why"] == [HOSTILE_WHY] and sections[1]["time"] == "2026-01-03T12:00:00Z"
+    assert sections[2]["groups"] == {"2 facts added": ["history-test-a", "history-test-b"],
+                                     "1 event added": ["history-test-summit"]}
+    assert sections[2]["why"] == ["The ECFR chapter reports both."]
+    assert "facts added" in " ".join(sections[3]["groups"])
+    assert sections[0]["links"] == {}  # removed records are not linked
+    href = sections[1]["links"]["history-test-a"]
+    page, anchor = href.split("#")
+    target = BeautifulSoup((history_site["site"] / "changes" / page / "index.html").resolve().read_text(
+        encoding="utf-8"), "html.parser")
+    assert anchor == "fact-history-test-a" and target.find(id=anchor)
+    html = (history_site["site"] / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "<!--sco-record:" not in html  # the message is text; every placeholder filled
+
+
+def test_feed_lists_the_same_changes_and_validates(history_site: dict) -> None:
+    """feed.xml is an Atom feed feedparser reads without complaint, one entry per data commit, newest first."""
+    import feedparser
+
+    shas = history_site["shas"]
+    parsed = feedparser.parse((history_site["site"] / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10" and parsed.feed.updated == "2026-01-05T12:00:00Z"
+    assert [e.title for e in parsed.entries] == [s["title"] for s in _sections(history_site["site"])]
+    assert [e.id for e in parsed.entries] == [f"https://github.com/sco-explainer/sco-explainer/commit/{sha}"
+                                              for sha in reversed(shas)]
+    second = parsed.entries[1]
+    assert second.summary == "1 fact changed" and second.updated == "2026-01-03T12:00:00Z"
+    content = BeautifulSoup(second.content[0].value, "html.parser")
+    assert content.p.get_text() == HOSTILE_WHY
+    link = content.find("a", string=lambda s: s and s.startswith("The first test claim, corrected"))
+    assert link["href"].startswith("https://example.org/sco-explainer/") and link["href"].endswith("#fact-history-test-a")
+    assert {(lnk.rel, lnk.href) for lnk in second.links} == {
+        ("alternate", f"https://example.org/sco-explainer/changes/#change-{shas[2][:12]}"),
+        ("related", f"https://github.com/sco-explainer/sco-explainer/commit/{shas[2]}")}
+
+
+def test_each_fact_says_when_it_last_changed(history_site: dict) -> None:
+    """A fact's HTML, its CSV row and the JSON export carry the date of the last commit that added or changed it."""
+    import csv
+    import io
+
+    site = history_site["site"]
+    page = BeautifulSoup((site / "sources" / "ecfr-2016" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    changed = page.find(id="fact-history-test-a").select_one("time.sco-changed")
+    assert changed["datetime"] == "2026-01-03" and changed.get_text() == "changed 3 Jan 2026"
+    others = {f["id"]: f.select_one("time.sco-changed")["datetime"] for f in page.select(".sco-fact[id]")
+              if f["id"] != "fact-history-test-a"}
+    assert len(others) > 20 and set(others.values()) == {"2026-01-01"}  # added in the first commit, never changed
+    rows = {r["id"]: r["last_changed"] for r in csv.DictReader(io.StringIO((site / "data" / "facts.csv").read_text(
+        encoding="utf-8")))}
+    assert rows["history-test-a"] == "2026-01-03" and set(rows.values()) == {"2026-01-01", "2026-01-03"}
+    payload = json.loads((site / "data" / "sco-explainer.json").read_text(encoding="utf-8"))
+    assert payload["last_changed"]["facts"]["history-test-a"] == "2026-01-03"
+
+
+def test_two_builds_of_one_commit_are_byte_identical(history_site: dict) -> None:
+    """Every file of the site (Changes page, feed, exports included) is the same in two builds of one commit."""
+    first, second = history_site["site"], history_site["again"]
+    names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file())
+    differ = [n for n in names if (first / n).read_bytes() != (second / n).read_bytes()]
+    assert differ == []
+    assert "changes/index.html" in names and "feed.xml" in names and "data/datapackage.json" in names
+
+
+def test_a_shallow_clone_builds_and_says_history_unavailable(history_site: dict, tmp_path: Path) -> None:
+    """Built from a shallow clone, the site says "history unavailable", the feed has no entry, and no date is made up."""
+    import feedparser
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{history_site['repo'].root}", str(clone)],
+                   check=True, capture_output=True)
+    result = mkdocs_build(clone, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site"
+    soup = BeautifulSoup((site / "changes" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    note = soup.select_one(".sco-history-unavailable")
+    assert note and "History unavailable" in note.get_text() and "shallow clone" in note.get_text()
+    assert not soup.select("section.sco-change")
+    parsed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not parsed.bozo and parsed.entries == [] and "unavailable" in parsed.feed.subtitle
+    assert "sco-changed" not in (site / "sources" / "ecfr-2016" / "index.html").read_text(encoding="utf-8")
+    payload = json.loads((site / "data" / "sco-explainer.json").read_text(encoding="utf-8"))
+    assert payload["commit"] == history_site["repo"].git("rev-parse", "HEAD")
+    assert "shallow" in payload["history_unavailable"] and not any(payload["last_changed"].values())
