@@ -25,6 +25,7 @@ from .text import escape, human_date
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 100
 OPEN_UP_TO = 12  # a group of changes longer than this starts folded
+LIST_UP_TO = 50  # a group lists this many records, then says how many more the diff holds
 
 #: The anchor prefix under which each kind's records are shown on pages (`fact-ID`, `q-ID`, ...).
 ANCHORS: dict[str, str] = {
@@ -72,7 +73,8 @@ def _kind_label(kind: str, count: int) -> str:
 @dataclass(frozen=True)
 class _Group:
     heading: str
-    changes: list[Change]
+    changes: list[Change]  # the first LIST_UP_TO
+    more: int  # how many are not listed
     open: bool
 
 
@@ -80,7 +82,8 @@ def _groups(commit: Commit) -> list[_Group]:
     out = []
     for kind, action, items in by_kind(commit.changes):
         heading = f"{len(items)} {_kind_label(kind, len(items))} {action}"
-        out.append(_Group(heading[0].upper() + heading[1:], items, len(items) <= OPEN_UP_TO))
+        out.append(_Group(heading[0].upper() + heading[1:], items[:LIST_UP_TO], max(0, len(items) - LIST_UP_TO),
+                          len(items) <= OPEN_UP_TO))
     return out
 
 
@@ -106,7 +109,7 @@ def page_rows(history: History, info: DatasetInfo, fb: Any) -> list[Row]:
             anchor=f"change-{commit.sha[:12]}", sha=commit.sha[:12], time=commit.time,
             human=human_date(commit.date), subject=commit.subject, body=_paragraphs(commit.body),
             diff=info.commit_url(commit.sha),
-            groups=[Row(heading=g.heading, open=g.open, items=[Row(
+            groups=[Row(heading=g.heading, open=g.open, more=g.more, items=[Row(
                 label=_title(change, fb), id=change.id, kind=change.kind,
                 placeholder=change.action != "removed" and bool(_ID.fullmatch(change.id)))
                 for change in g.changes]) for g in _groups(commit)],
@@ -159,7 +162,7 @@ def feed(history: History, info: DatasetInfo, fb: Any, pages: dict[str, str], re
         if diff:
             el(entry, "link", rel="related", type="text/html", href=diff, title="The change on the repository host")
         el(entry, "summary", summary(commit))
-        groups = [Row(heading=g.heading, items=[Row(
+        groups = [Row(heading=g.heading, more=g.more, items=[Row(
             label=_title(c, fb), id=c.id,
             href=info.url(url) if c.action != "removed" and (url := record_url(c.kind, c.id, fb, pages)) else None)
             for c in g.changes]) for g in _groups(commit)]

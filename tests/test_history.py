@@ -228,11 +228,12 @@ def _sections(site: Path) -> list[dict[str, object]]:
     for section in soup.select("section.sco-change"):
         groups = {}
         for group in section.select("details.sco-change-group"):
-            groups[group.summary.get_text(strip=True)] = [li.code.get_text() for li in group.select("li")]
+            groups[group.summary.get_text(strip=True)] = [li.code.get_text() if li.code else li.get_text()
+                                                         for li in group.select("li")]
         out.append({"id": section["id"], "title": section.h2.get_text(), "groups": groups,
                     "why": [p.get_text() for p in section.select("p.sco-change-why")],
                     "time": section.time["datetime"], "diff": section.select_one("p.sco-change-meta a")["href"],
-                    "links": {li.code.get_text(): li.a["href"] for li in section.select("li") if li.a}})
+                    "links": {li.code.get_text(): li.a["href"] for li in section.select("li") if li.a and li.code}})
     return out
 
 
@@ -252,7 +253,10 @@ def test_changes_page_lists_exactly_the_commits_changes_and_reasons(history_site
     assert sections[2]["groups"] == {"2 facts added": ["history-test-a", "history-test-b"],
                                      "1 event added": ["history-test-summit"]}
     assert sections[2]["why"] == ["The ECFR chapter reports both."]
-    assert "facts added" in " ".join(sections[3]["groups"])
+    added = next(ids for heading, ids in sections[3]["groups"].items() if heading.endswith("facts added"))
+    total = int(next(h for h in sections[3]["groups"] if h.endswith("facts added")).split()[0])
+    assert total > 50 and len(added) == 51  # 50 listed, then how many more the diff holds
+    assert added[-1] == f"and {total - 50} more, listed in the change"
     assert sections[0]["links"] == {}  # removed records are not linked
     href = sections[1]["links"]["history-test-a"]
     page, anchor = href.split("#")
