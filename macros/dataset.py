@@ -21,7 +21,8 @@ JSON_NAME = "sco-explainer.json"
 JSONLD_NAME = "sco-explainer.jsonld"
 PACKAGE_NAME = "datapackage.json"
 CSV_ZIP_NAME = "sco-explainer-csv.zip"
-OFFLINE_ZIP_NAME = "sco-explainer-offline.zip"
+OFFLINE_ZIP_NAME = "sco-explainer-offline.zip"  # what `make offline` writes beside site/
+OFFLINE_ZIP_PATH = f"download/{OFFLINE_ZIP_NAME}"  # where the site publishes it
 FEED_NAME = "feed.xml"
 SCHEMA_DIR = "schema"
 

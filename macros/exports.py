@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .dataset import (
-    CSV_ZIP_NAME, EXPORT_DIR, FEED_NAME, JSON_NAME, JSONLD_NAME, OFFLINE_ZIP_NAME, PACKAGE_NAME, SCHEMA_DIR,
+    CSV_ZIP_NAME, EXPORT_DIR, FEED_NAME, JSON_NAME, JSONLD_NAME, OFFLINE_ZIP_PATH, PACKAGE_NAME, SCHEMA_DIR,
     DatasetInfo,
 )
 from .factbase import FactBase
@@ -218,7 +218,8 @@ def write_exports(fb: FactBase, site_dir: Path, commit: str, site_url: str = "",
         text = json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         _write(schemas / f"{kind}.schema.json", text.encode("utf-8"))
     if exports.offline_zip is not None:
-        _write(site_dir / OFFLINE_ZIP_NAME, exports.offline_zip.read_bytes())
+        (site_dir / OFFLINE_ZIP_PATH).parent.mkdir(parents=True, exist_ok=True)
+        _write(site_dir / OFFLINE_ZIP_PATH, exports.offline_zip.read_bytes())
 
 
 def _bare_info(site_url: str, commit: str) -> DatasetInfo:

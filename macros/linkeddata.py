@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from .dataset import (
-    CSV_ZIP_NAME, EXPORT_DIR, FEED_NAME, JSON_NAME, JSONLD_NAME, LICENCE, OFFLINE_ZIP_NAME, PACKAGE_NAME,
+    CSV_ZIP_NAME, EXPORT_DIR, FEED_NAME, JSON_NAME, JSONLD_NAME, LICENCE, OFFLINE_ZIP_PATH, PACKAGE_NAME,
     QUOTES_NOTE, DatasetInfo, licence_url,
 )
 from .factbase import FactBase
@@ -91,7 +91,7 @@ def distributions(info: DatasetInfo, offline_zip: bool) -> list[tuple[str, str, 
          "commit by commit, and why."),
     ]
     if offline_zip:
-        found.append((OFFLINE_ZIP_NAME, "application/zip", "Offline copy of the site", "The whole site, to open "
+        found.append((OFFLINE_ZIP_PATH, "application/zip", "Offline copy of the site", "The whole site, to open "
                       "from disk."))
     return found
 

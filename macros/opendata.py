@@ -20,7 +20,7 @@ from . import changes as _changes
 from . import changelog as _history
 from .citations import BuildState
 from .dataset import (
-    CSV_ZIP_NAME, EXPORT_DIR, FEED_NAME, JSON_NAME, JSONLD_NAME, OFFLINE_ZIP_NAME, PACKAGE_NAME, SCHEMA_DIR,
+    CSV_ZIP_NAME, EXPORT_DIR, FEED_NAME, JSON_NAME, JSONLD_NAME, OFFLINE_ZIP_NAME, OFFLINE_ZIP_PATH, PACKAGE_NAME, SCHEMA_DIR,
     dataset_info,
 )
 from .render import Page, Renderer, Row
@@ -92,7 +92,7 @@ def downloads(renderer: Renderer, page: Page, dest: str) -> Markup:
             what="The schema each data file is checked against, one per record kind."),
     ]
     if state.offline_zip is not None:
-        rows.append(Row(files=[link(OFFLINE_ZIP_NAME)], format="ZIP", what="The whole site, to open from disk."))
+        rows.append(Row(files=[link(OFFLINE_ZIP_PATH)], format="ZIP", what="The whole site, to open from disk."))
     return renderer.html("downloads.html", rows=rows)
 
 

@@ -394,6 +394,7 @@ def test_data_page_offers_every_download_with_its_size(site: Path, page: Callabl
     assert all(size == f"({human_size(path)})" for path, size in offered.items())
     exported = {p.resolve() for p in (site / "data").iterdir() if p.suffix in (".csv", ".json", ".jsonld", ".zip")}
     exported |= {(site / "feed.xml").resolve()} | {p.resolve() for p in (site / "schema").glob("*.json")}
+    exported |= {p.resolve() for p in (site / "download").glob("*.zip")}  # when `make offline` built a current one
     assert set(offered) == exported
     assert "<!--sco-size" not in (site / "data" / "index.html").read_text(encoding="utf-8")
 
@@ -441,5 +442,5 @@ def test_offline_copy_is_published_only_when_it_is_current(tmp_path: Path) -> No
     (tmp_path / "bad.zip").write_bytes(b"not a zip")
     assert current_offline_zip(tmp_path / "bad.zip", "abc123") is None
     info = _bare_info(ROOT_URL, "abc123")
-    assert "sco-explainer-offline.zip" in [d[0] for d in distributions(info, True)]
-    assert "sco-explainer-offline.zip" not in [d[0] for d in distributions(info, False)]
+    assert "download/sco-explainer-offline.zip" in [d[0] for d in distributions(info, True)]
+    assert "download/sco-explainer-offline.zip" not in [d[0] for d in distributions(info, False)]
