@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from .render import Page, Renderer, Row
 from .schema import KINDS
 from .tables import tables
 
-_SIZE = re.compile(r"<!--sco-size:([A-Za-z0-9_./-]+)-->")
+_SIZE = re.compile(r"<!--sco-size:([A-Za-z0-9_./&#;-]+)-->")  # the name as templates print it: `_` as `&#95;`
 
 
 def start_build(state: BuildState, config: Any, project_dir: Path) -> None:
@@ -162,7 +163,7 @@ def fill_sizes(state: BuildState, site_dir: Path) -> None:
             html = path.read_text(encoding="utf-8")
         except OSError:
             continue
-        path.write_text(_SIZE.sub(lambda m: human_size(site_dir / m.group(1)), html), encoding="utf-8")
+        path.write_text(_SIZE.sub(lambda m: human_size(site_dir / html_unescape(m.group(1))), html), encoding="utf-8")
 
 
 def human_size(path: Path) -> str:

@@ -22,7 +22,7 @@ from .citations import BuildState, Citer
 from .factbase import FactBase
 from .links import SiteLinks, source_page_src
 from .schema import EditorNote, Fact, Quote
-from .text import Abbreviations, finalize, human_date, inline, inline_text, plain, text_fragment, url_attribute
+from .text import Abbreviations, finalize, human_date, inline, inline_text, plain, preformatted, text_fragment, url_attribute
 
 TEMPLATES = Path(__file__).parent / "templates"
 _OCCURRENCE = "\x00use\x00"  # stands for a marker's own id while its template is filled once per number
@@ -42,6 +42,7 @@ def template_env() -> Environment:
         keep_trailing_newline=False,
     )
     env.filters["url"] = url_attribute  # every href from data: `href="{{ x|url }}"` (a test checks each one)
+    env.filters["preformatted"] = preformatted  # text for a <pre>: its lines kept, as character references
     return env
 
 
@@ -249,8 +250,10 @@ class Renderer:
         anchors: list[str] = []
         quotes: dict[int, None] = {}  # quote numbers, each marked once
         notes = Markup("")
+        editing: list[dict[str, object]] = []  # each fact's "as of" date and edit link, for Editor view
         for fact in facts:
             notes += self.note_marks("facts", fact.id, page)
+            editing.append(self._parts(fact))
             anchor = self.anchor(page, f"fact-{fact.id}")
             if anchor:
                 self.state.page(page.url).facts.append(fact.id)
@@ -260,7 +263,7 @@ class Renderer:
                 n = self._number(quote_id, page, anchor or f"fact-{fact.id}", label)  # backlinks name every fact
                 quotes.setdefault(n, None)
         markers = Markup("".join([self._marker_for(page, n) for n in quotes]))
-        return self.html("fact_ref.html", anchors=anchors, markers=markers, notes=notes)
+        return self.html("fact_ref.html", anchors=anchors, markers=markers, notes=notes, editing=editing)
 
     def _disagreement(self, fact: Fact, other: Fact, page: Page, anchor: str, label: str) -> Row:
         """The other side of a disagreement: in full the first time the pair meets on a page, then as a link."""

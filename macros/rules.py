@@ -202,7 +202,7 @@ def figure_values(checker: Checker) -> None:
         if not texts:
             continue
         if figure.value_text:
-            if not any(figure.value_text.lower() in t.lower() for t in texts):
+            if not any(_flat(figure.value_text).lower() in t.lower() for t in texts):  # line breaks as spaces
                 checker.add(raw, ("value_text",), f"{figure.value_text!r} is not in the quote(s) the figure cites",
                             "copy the source's words for the value exactly")
             words = _find(QUALIFIERS, figure.value_text)

@@ -82,6 +82,12 @@ def finalize(value: object) -> object:
     return Markup(escape(collapse(str(value))))
 
 
+def preformatted(text: str) -> Markup:
+    """Text for a `<pre>` block: escaped as `finalize` escapes, spaces kept, and each line break written as `&#10;`,
+    which the browser shows as a new line but Markdown never sees, so no line of it can start a Markdown block."""
+    return Markup("&#10;").join(Markup(escape(line)) for line in text.split("\n"))
+
+
 def attribute(text: str) -> str:
     """Escape text for HTML text and double-quoted attributes: `& < > "` (an apostrophe stays readable)."""
     return html.escape(text, quote=False).replace('"', "&quot;")

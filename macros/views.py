@@ -125,8 +125,9 @@ class Views:
                 years=_years(s.from_, s.to, s.start_known),
                 note=inline(s.note, self.r.abbr) if s.note else "",
                 markers=self.r.markers(s.cites, page, f"member-{m.state}", f"{state}: {STATUS_LABELS[s.status]}"),
-                notes=Markup("").join([self.r.notes("membership", m.id, page) if i == 0 else Markup(""),
-                                       self.r.notes("membership", m.id, page, f"status:{s.from_}")]),
+                # as marks that lead to the page's Editor's notes list: in full, they tripled a phone card's height
+                notes=Markup("").join([self.r.note_marks("membership", m.id, page) if i == 0 else Markup(""),
+                                       self.r.note_marks("membership", m.id, page, f"status:{s.from_}")]),
             ) for i, s in enumerate(m.statuses)]
             states.append(Row(id=m.state, name=state, rows=rows))
         as_of = max((m.as_of for m in self.fb.membership.values() if m.as_of), default=None)

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, sync_playwright
 
 from conftest import ROOT
 
@@ -632,28 +632,40 @@ def test_dark_mode_toggle_and_charts_follow_palette(browser: Browser, target: Si
 
 
 def test_editor_view_toggle_is_remembered(browser: Browser, target: Site) -> None:
-    """Edit links and "as of" dates stay out of the text until Editor view is on; the choice survives a reload."""
+    """Edit links and "as of" dates stay out of the prose until Editor view is on; the choice survives a reload."""
     context = new_context(browser, target, viewport={"width": 1280, "height": 900})
     page = watch(context.new_page(), target)
     page.goto(target.url(theme_path(target, "docking")))
-    edit = page.locator("article .sco-edit").first
-    asof = page.locator("article .sco-asof").first
+    # the page is prose: its facts' dates and edit links follow the sentences that state them
+    edit = page.locator("article p .sco-fact-editing .sco-edit").first
+    asof = page.locator("article p .sco-fact-editing .sco-asof").first
+
+    def wide(locator: Locator) -> bool:
+        box = locator.bounding_box()
+        return box is not None and box["width"] > 2
 
     def shown() -> bool:
-        return edit.bounding_box()["width"] > 2 and asof.bounding_box()["width"] > 2
+        return wide(edit) and wide(asof)
 
-    assert not shown()
+    assert not wide(edit) and not wide(asof)
     toggle = page.locator("button.sco-editor-toggle")
     assert toggle.get_attribute("aria-pressed") == "false"
     toggle.click()
     assert shown() and toggle.get_attribute("aria-pressed") == "true"
+    assert "/data/facts/" in edit.get_attribute("href")  # the fact's file, to edit on the repository host
     page.reload()
     assert shown() and page.locator("button.sco-editor-toggle").get_attribute("aria-pressed") == "true"
     page.locator("button.sco-editor-toggle").click()
     page.reload()
-    assert not shown()
-    edit.focus()  # keyboard users reach an edit link in reader view too
-    assert edit.bounding_box()["width"] > 2
+    assert not wide(edit) and not wide(asof)
+    # in reader view the prose's edit links are out of the tab order: Tab from the sentence's marker skips them
+    assert edit.evaluate("el => el.getClientRects().length") == 0
+    # a figure table's edit link (not in running prose) appears when a keyboard user reaches it
+    page.goto(target.url(theme_path(target, "figures")))
+    cell = page.locator("article td .sco-edit").first
+    assert not wide(cell)
+    cell.focus()
+    assert wide(cell)
     context.close()
     assert target.external == [] and target.console == []
 

@@ -5,7 +5,8 @@ has used (the old .cache/ folders, the bytecode prefix and __pycache__ folders, 
 checkout): forged parse-cache entries that publish a claim not in data/, pickles, marshal'd page code, Jinja
 bytecode-cache files (whose header is a pickle) and unchecked- and checked-hash .pyc files. Every planted piece
 of code would create a marker file. `make build` must refuse while git tracks compiled Python, run none of it,
-and, once the bytecode is gone from the commit, publish exactly the site a clean clone publishes.
+and, once the bytecode is gone from the commit, publish exactly the site a clone of that commit without the
+planted files publishes.
 """
 
 from __future__ import annotations
@@ -157,20 +158,22 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-@pytest.fixture(scope="module")
-def clean_site(origin: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    clone = tmp_path_factory.mktemp("clean") / "clone"
-    git(origin.parent, "clone", "-q", str(origin), str(clone))
-    result = make(clone, "build", SCO_CACHE_DIR=str(clone.parent / "cache"))
+def clean_build(repo: Path, at: Path, planted: list[str]) -> dict[str, bytes]:
+    """The site a clone of `repo` publishes with every planted file deleted from its working tree: the same commit
+    (the Data page, the Data Package and the Changes page name the commit being built), none of the planted bytes."""
+    git(repo.parent, "clone", "-q", str(repo), str(at))
+    for rel in planted:
+        (at / rel).unlink(missing_ok=True)
+    result = make(at, "build", SCO_CACHE_DIR=str(at.parent / "clean-cache"))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
-    return tree(clone / "site")
+    return tree(at / "site")
 
 
-def test_committed_caches_and_bytecode_run_nothing_and_change_nothing(origin: Path, clean_site: dict[str, bytes],
-                                                                      tmp_path: Path) -> None:
+def test_committed_caches_and_bytecode_run_nothing_and_change_nothing(origin: Path, tmp_path: Path) -> None:
     """A commit planting forged caches, pickles, compiled templates and bytecode under every cache path: `make build`
     refuses while bytecode is tracked, runs none of the planted code, and without the bytecode publishes the same
-    site as a clean clone, with or without SCO_CACHE_DIR pointing into the checkout."""
+    site as a clone of the same commit without the planted files, with or without SCO_CACHE_DIR pointing into the
+    checkout."""
     marker = tmp_path / "planted-code-ran"
     planter = tmp_path / "planter"
     git(origin.parent, "clone", "-q", str(origin), str(planter))
@@ -196,6 +199,7 @@ def test_committed_caches_and_bytecode_run_nothing_and_change_nothing(origin: Pa
     git(clone, "pull", "-q", "--ff-only")
     for path in bytecode:
         assert not (clone / path).exists()
+    clean_site = clean_build(planter, tmp_path / "clean", planted)
     for env in ({"SCO_CACHE_DIR": str(cache)}, {"SCO_CACHE_DIR": str(clone / ".cache" / "sco-explainer")}):
         built = make(clone, "build", **env)
         assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-3000:]

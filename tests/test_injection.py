@@ -86,6 +86,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "source-a.outlet": ("quote", "sources", "source_page", "sources_index"),
     "source-a.licence": ("source_page", "sources_index"),
     "source-a.notes": ("source_page",),
+    "source-a.affiliations.author": (),  # holds source-a.authors' text (it must name an author), checked there
+    "source-a.affiliations.affiliation": ("sources", "source_page"),
+    "source-a.affiliations.role": ("source_page",),
     "source-b.title": ("quote", "sources", "source_page", "sources_index"),
     "source-b.chapters.title": ("quote", "sources", "source_page"),
     "source-b.chapters.authors": ("quote", "sources", "source_page"),
@@ -114,6 +117,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "figure-a.unit": ("figure", "figure_in_cell", "figures", "figure_chart"),
     "figure-a.note": ("figures",),
     "figure-b.unit": ("figures", "figure_chart"),
+    "figure-b.value_text": ("figures",),
     "position-a.issue": ("position", "positions", "cited_on"),
     "position-a.summary": ("position", "positions"),
     "position-a.stances.stance": ("position", "positions"),
@@ -125,18 +129,28 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "term-a.native.transliteration": ("glossary",),
     "term-b.expansion": ("glossary",),
     "term-b.definition": ("glossary",),
+    # an editor's note on fact-a and on position-a's summary: in full beside them, and in the page's notes list
+    "note-a.text": ("fact", "facts", "position", "sources"),
+    "note-a.references.outlet": ("fact", "sources"),
+    "note-a.references.title": ("sources",),
+    "note-a.references.author": ("sources",),
+    "note-a.references.supports": ("sources",),
 }
+#: Text fields the schema restricts to a vocabulary or to words of another field, so that no hostile string is
+#: valid there; the validator rejects anything else (macros/validate.py for parts, the hedges rule in macros/rules.py).
+CONSTRAINED = {("notes", "qualifies.part"): "summary, outcome, stance:ACTOR or status:YEAR",
+               ("quotes", "hedges"): "each a hedge word found in the quote's own text"}
 #: The record kind each record of FIELDS belongs to.
 KIND_OF = {"source-a": "sources", "source-b": "sources", "china": "actors", "speaker-a": "actors", "quote-a": "quotes",
            "quote-b": "quotes", "fact-a": "facts", "fact-b": "facts", "event-a": "events", "event-b": "events",
            "membership-china": "membership",
            "figure-a": "figures", "figure-b": "figures", "position-a": "positions", "term-a": "glossary",
-           "term-b": "glossary"}
+           "term-b": "glossary", "note-a": "notes"}
 #: Fields written in the inline Markdown subset (`**strong**`, `*em*`, `code`): shown with those delimiters
 #: turned into markup, every other character as written.
 INLINE_FIELDS = {"fact-a.claim", "fact-b.claim", "event-a.summary", "membership-china.statuses.note", "figure-a.note",
                  "position-a.summary", "position-a.stances.stance", "position-a.outcome", "term-a.definition",
-                 "term-b.definition"}
+                 "term-b.definition", "note-a.text", "note-a.references.supports"}
 URL_SHOWN = ("sources", "source_page")  # the URL field: "Original" links and the source page's address
 
 #: Macro calls by page section. Per-string sections are on that string's batch page; the source pages are
@@ -193,6 +207,10 @@ def records(i: int) -> dict[str, str]:
         "sources": f"""- id: source-a{s}
   title: {v("source-a.title")}
   authors: [{v("source-a.authors")}]
+  affiliations:
+    - author: {v("source-a.authors")}  # an author's name exactly as in authors: the authors' hostile text
+      affiliation: {v("source-a.affiliations.affiliation")}
+      role: {v("source-a.affiliations.role")}
   outlet: {v("source-a.outlet")}
   kind: article
   published: "2015-07"
@@ -233,12 +251,12 @@ def records(i: int) -> dict[str, str]:
   speaker: speaker-a{s}
   speaker_reviewed: true
   section: {v("quote-a.section")}
-  text: {v("quote-a.text")}
+  text: {json.dumps(value(i, "quote-a.text") + " 64")}  # figure-a's number, printed
   note: {v("quote-a.note")}
 - id: quote-b{s}
   source: source-b{s}
   chapter: chapter-a{s}
-  text: {v("quote-b.text")}
+  text: {json.dumps(value(i, "quote-b.text") + " " + value(i, "figure-b.value_text"))}  # figure-b's words
 """,
         "facts": f"""- id: fact-a{s}
   claim: {v("fact-a.claim")}
@@ -283,8 +301,6 @@ def records(i: int) -> dict[str, str]:
   metric: metric-a{s}
   label: {v("figure-a.label")}
   value: 64
-  bound: about
-  value_text: {v("quote-a.text")}  # the source's words for the value: here, the whole hostile quote
   unit: {v("figure-a.unit")}
   period: "2015"
   period_known: false
@@ -296,7 +312,7 @@ def records(i: int) -> dict[str, str]:
   label: Same metric
   value: 69
   bound: about
-  value_text: {v("quote-b.text")}
+  value_text: {v("figure-b.value_text")}  # the source's words for the value, shown before the stored number
   unit: {v("figure-b.unit")}
   period: "2015"
   period_known: false
@@ -331,6 +347,20 @@ def records(i: int) -> dict[str, str]:
   expansion: {v("term-b.expansion")}
   definition: {v("term-b.definition")}
   see: [term-a{s}]
+""",
+        "notes": f"""- id: note-a{s}
+  reason: source-error
+  text: {v("note-a.text")}
+  qualifies:
+    - {{kind: facts, id: fact-a{s}}}
+    - {{kind: positions, id: position-a{s}, part: summary}}
+  references:
+    - outlet: {v("note-a.references.outlet")}
+      title: {v("note-a.references.title")}
+      date: "2016-04-06"
+      url: https://example.org/reference
+      author: {v("note-a.references.author")}
+      supports: {v("note-a.references.supports")}
 """,
     }
 
@@ -618,4 +648,4 @@ def test_every_text_field_of_every_kind_is_in_the_cross_product() -> None:
 
     text_fields = {(kind, row["field"].replace("[]", "")) for kind, entry in dictionary().items()
                    for row in entry["fields"] if row["type"] in ("text", "list of text")}
-    assert text_fields - covered() == set()
+    assert text_fields - covered() - set(CONSTRAINED) == set()

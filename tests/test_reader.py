@@ -118,8 +118,28 @@ def test_no_record_slug_is_shown_as_text(site: Path) -> None:
     for path in all_pages(site):
         soup = BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
         article = soup.find("article")
-        for el in article.select("script, code"):
+        for el in article.select("script, code, .sco-change-why"):  # the Changes page quotes commit messages as written
             el.decompose()
         words = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", article.get_text(" ")))
         shown += [f"{path or 'home'}: {s}" for s in sorted(words & slugs)]
     assert shown == []
+
+
+@pytest.mark.parametrize("name", MAIN)
+def test_prose_facts_carry_their_date_and_edit_link_for_editor_view(page: Callable[[str], BeautifulSoup], name: str) -> None:
+    """After each sentence of prose that states facts: one edit link per fact, naming it, and its "as of" date if it has one."""
+    soup = page(name)
+    refs = soup.select("article span.sco-fact-ref")
+    assert refs, f"{name or 'home'}: no prose sentence cites a fact"
+    for ref in refs:
+        facts = [a["id"][len("fact-"):] for a in ref.find_all("span", id=re.compile(r"^fact-"), recursive=False)]
+        editing = ref.find_next_sibling()
+        if not facts:  # the facts were anchored earlier on the page; this sentence repeats their markers
+            continue
+        assert editing is not None and "sco-fact-editing" in editing.get("class", []), ref
+        edits = editing.select("a.sco-edit")
+        labels = [a["aria-label"] for a in edits]
+        for fact_id in facts:
+            assert any(label.startswith(f"Edit fact {fact_id} (data/") for label in labels), (fact_id, labels)
+            if FB.facts[fact_id].as_of:
+                assert "(as of " in editing.get_text()
