@@ -111,7 +111,9 @@ def test_one_changed_word_anywhere_is_caught_almost_always() -> None:
     about 1 in 64 there); a change inside the quote is never missed."""
     rng = random.Random(7)
     text_words = [rng.choice(WORDS) + rng.choice(["", "", "", "s", "ed"]) for _ in range(2000)]
-    fp = fingerprint.make("s", " ".join(text_words))
+    # a fixed salt, so that the run is reproducible: with a fresh random salt, 8 runs in 600 broke these bounds
+    # (a change one word from an edge sits in two runs, each a 1-in-64 false match)
+    fp = fingerprint.make("s", " ".join(text_words), salt="0f" * 16)
     missed = missed_inside = 0
     for _ in range(600):
         start, length = rng.randrange(1500), rng.randrange(9, 40)
