@@ -46,6 +46,9 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Explained:
     if "tab character" in problem:
         return Explained(pline, "a tab character where YAML expects spaces",
                          "replace the tab with spaces")
+    runaway = _runaway_quote(text, pline)
+    if runaway is not None:
+        return runaway
     if "quoted scalar" in context:
         quote = at(cline)[cmark.column] if cmark and cmark.column < len(at(cline)) else '"'
         return Explained(cline, f"the quotation mark {quote} opened on this line is never closed",
@@ -85,6 +88,28 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Explained:
                          "each other")
     message = " ".join(x for x in (context, problem) if x)
     return Explained(cline if "end of stream" in problem else pline, message, "check indentation and quoting")
+
+
+def _runaway_quote(text: str, error_line: int) -> Explained | None:
+    """A quotation mark left open that a later value's quotation mark closed: the value runs on over lines that
+    look like fields, and libyaml stops only at the text after that later mark, often far below the mistake."""
+    lines = text.split("\n")
+    found: Explained | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if not isinstance(token, yaml.ScalarToken) or token.style not in ('"', "'"):
+                continue
+            start, end = token.start_mark.line + 1, token.end_mark.line + 1
+            swallowed = [n for n in range(start + 1, end + 1) if _KEY.match(lines[n - 1])]
+            if swallowed and end <= error_line <= end + 1:
+                quote = token.style
+                found = Explained(start, f"the quotation mark {quote} opened on this line is never closed: the value "
+                                  f"runs on to the next {quote}, on line {end}",
+                                  f"end the value with {quote} on this line, or drop the quotes and put the text in "
+                                  "a '>-' block")
+    except yaml.YAMLError:
+        pass  # the scan stops at the error; the tokens before it are all it needs
+    return found
 
 
 def _dedent_or_dash(n: int, row: str, lines: list[str]) -> Explained:

@@ -80,6 +80,11 @@ CASES = [
     ("yaml syntax: unclosed quote", "facts/bad.yaml",
      '- id: f-x\n  claim: "never closed\n  topics: [overview]\n',
      'data/facts/bad.yaml:2: YAML syntax error: the quotation mark " opened on this line is never closed'),
+    ("yaml syntax: unclosed quote closed by a later record's quote", "facts/bad.yaml",
+     '- id: f-x\n  claim: "never closed\n  topics: [overview]\n  cites: [q-one]\n- id: f-y\n  claim: "Enlargement: a'
+     ' view"\n  topics: [overview]\n  cites: [q-one]\n',
+     'data/facts/bad.yaml:2: YAML syntax error: the quotation mark " opened on this line is never closed: the value runs'
+     ' on to the next ", on line 6'),
     ("yaml syntax: bad indentation", "facts/bad.yaml",
      "- id: f-x\n  claim: x\n topics: [overview]\n",
      "data/facts/bad.yaml:3: YAML syntax error: this line is indented less than the fields of its record"),
