@@ -47,10 +47,11 @@ def words(text: str) -> int:
 
 
 def article(soup: BeautifulSoup) -> Tag:
-    """A copy of the page's article without the Sources list, editor's notes, permalinks, scripts, styles and SVG."""
+    """A copy of the page's article without the Sources list, editor's notes, the prose's editing apparatus (dates and
+    edit links that only Editor view shows), permalinks, scripts, styles and SVG."""
     art = BeautifulSoup(str(soup.find("article")), "html.parser").find("article")
-    for el in art.select("section.sco-sources, section.sco-ednotes, .sco-ednote, .sco-ednote-mark, .headerlink, "
-                         "script, style, svg"):
+    for el in art.select("section.sco-sources, section.sco-ednotes, .sco-ednote, .sco-ednote-mark, .sco-fact-editing, "
+                         ".headerlink, script, style, svg"):
         el.decompose()
     return art
 
