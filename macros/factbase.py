@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .cache import ParseCache
 from .errors import DataError, Problem
-from .loader import RawRecord, load_all
+from .loader import RawRecord, _rel, read_file, records_of, scan
 from .schema import (
     Actor, EditorNote, Event, Fact, Figure, GlossaryEntry, Membership, Position, Quote, Record, Source,
 )
@@ -116,30 +116,94 @@ def build(parsed: dict[str, list[tuple[Record, RawRecord]]], warnings: list[Prob
     return FactBase(**kinds, where=where, order=order, warnings=warnings)
 
 
-def load(data_dir: Path, root: Path | None = None, cache_dir: Path | None = None) -> FactBase:
+@dataclass
+class _File:
+    """One data file as last read: its bytes, its records checked against the schema, and their problems."""
+
+    raw: bytes | None
+    load_problems: list[Problem]
+    parsed: dict[str, list[tuple[Record, RawRecord]]]
+    schema_problems: list[Problem]
+
+
+class Kept:
+    """What `mkdocs serve` keeps in memory between rebuilds (never on disk): each data file's bytes with its
+    records validated against the schema, and the last build's outcome with the files it came from.
+
+    A rebuild whose data files are byte for byte the same (a docs-only edit) reuses the fact base, or raises
+    the same errors, validating nothing. After a data edit only the changed files are parsed and checked
+    against the schema (a record's schema check depends on that record alone); the cross-record checks
+    run on every record, as in any build.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[tuple[str, str], _File] = {}
+        self.signature: list[object] | None = None
+        self.outcome: FactBase | list[Problem] | None = None  # the fact base, or every problem found
+        self.parsed_files = 0  # files parsed and validated by the last load (for tests and the benchmark)
+
+
+#: Set by `mkdocs serve` (hooks.on_startup): the files and fact base kept between its rebuilds.
+KEPT: Kept | None = None
+
+
+def load(data_dir: Path, root: Path | None = None, cache_dir: Path | None = None, kept: Kept | None = None
+         ) -> FactBase:
     """Load and validate the data; raise DataError listing every problem.
 
     With `cache_dir`, files whose bytes are unchanged are read from the parse cache there (see cache.py).
+    With `kept` (`mkdocs serve`), unchanged files are not even validated again (see Kept).
     """
     root = root or data_dir.parent
     was_enabled = gc.isenabled()
     gc.disable()  # loading allocates many long-lived objects; the cyclic GC made it super-linear (3x at 100k records)
     try:
-        return _load(data_dir, root, cache_dir)
+        return _load(data_dir, root, cache_dir, kept if kept is not None else Kept())
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _load(data_dir: Path, root: Path, cache_dir: Path | None) -> FactBase:
-    raw, problems, _ = load_all(data_dir, root, ParseCache(cache_dir))
-    parsed, schema_problems = parse(raw)
-    problems += schema_problems
+def _load(data_dir: Path, root: Path, cache_dir: Path | None, kept: Kept) -> FactBase:
+    files, problems = scan(data_dir, root)
+    cache = ParseCache(cache_dir)
+    current: dict[tuple[str, str], _File] = {}
+    kept.parsed_files = 0
+    for kind, path in files:
+        rel = _rel(path, root)
+        raw, read_problems = read_file(path, rel)
+        old = kept.files.get((kind, rel))
+        if raw is not None and old is not None and old.raw == raw:
+            current[(kind, rel)] = old
+            continue
+        records, load_problems = records_of(raw, kind, rel, cache) if raw is not None else ([], read_problems)
+        parsed, schema_problems = parse(records)
+        current[(kind, rel)] = _File(raw, load_problems, parsed, schema_problems)
+        kept.parsed_files += 1
+    signature: list[object] = [problems, [(key, f.raw) for key, f in current.items()]]
+    kept.files = current
+    if kept.signature != signature or kept.outcome is None:
+        kept.signature, kept.outcome = signature, None  # nothing of the last outcome is held while building anew
+        kept.outcome = _validate(list(current.values()), problems, data_dir, root)
+    if not isinstance(kept.outcome, FactBase):
+        raise DataError(kept.outcome)
+    return kept.outcome
+
+
+def _validate(files: list[_File], problems: list[Problem], data_dir: Path, root: Path) -> FactBase | list[Problem]:
+    """The fact base of files read and checked against the schema one by one: problems in the order one pass
+    over all files gives (every file's loading problems, then every record's schema problems), then the
+    cross-record checks over every record."""
+    problems = problems + [p for f in files for p in f.load_problems] + [p for f in files for p in f.schema_problems]
+    parsed, _ = parse([])  # an empty list for each kind, and for records that failed the schema
+    for f in files:
+        for kind, items in f.parsed.items():
+            parsed[kind].extend(items)
     unread, dropped = _unreadable(problems, data_dir, root) if problems else ({}, {})
     cross = check(parsed, unread, dropped, root)
     problems += [p for p in cross if p.severity in ("error", "note")]
     if any(p.severity == "error" for p in problems):
-        raise DataError(problems)
+        return problems
     return build(parsed, [p for p in cross if p.severity not in ("error", "note")])
 
 

@@ -24,6 +24,13 @@ _env = template_env()
 _EXPORTS = BackgroundJob()
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    """`mkdocs serve` keeps the validated data between rebuilds (see factbase.Kept); a build keeps nothing."""
+    from macros import factbase
+
+    factbase.KEPT = factbase.Kept() if command == "serve" else None
+
+
 def on_config(config: Any) -> Any:
     """Offline builds load Material's iframe-worker shim from the site itself, not a CDN."""
     polyfills = [u for u in config.extra.get("polyfills", []) if "iframe-worker" not in u]

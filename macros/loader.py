@@ -316,21 +316,18 @@ def _not_regular(rel: str, mode: int) -> Problem:
     return Problem(rel, 1, message=f"is {what}, not a data file", hint="data/ holds YAML files and kind folders only")
 
 
-def load_file(path: Path, kind: str, rel: str, cache: ParseCache | None = None
-              ) -> tuple[list[RawRecord], list[Problem], bytes]:
-    """Read one data file of `kind` once; return its records, the problems found and the bytes they came from."""
-    raw, problems = read_file(path, rel)
-    if raw is None:
-        return [], problems, b""
+def records_of(raw: bytes, kind: str, rel: str, cache: ParseCache | None = None
+               ) -> tuple[list[RawRecord], list[Problem]]:
+    """The records of one data file's bytes and the problems found: from the parse cache, else parsed."""
     cache = cache or ParseCache(None)
     key = cache.key(kind, rel, raw)
     hit = cache.get(key)
     if hit is not None:
-        return [RawRecord(kind, rel, data, line=line, packed=packed) for data, line, packed in hit[0]], hit[1], raw
+        return [RawRecord(kind, rel, data, line=line, packed=packed) for data, line, packed in hit[0]], hit[1]
     records, problems = parse_bytes(raw, kind, rel)
     if cache.folder is not None:
         cache.put(key, [(r.data, r.line, r.packed_lines()) for r in records], problems)
-    return records, problems, raw
+    return records, problems
 
 
 def parse_bytes(raw: bytes, kind: str, rel: str) -> tuple[list[RawRecord], list[Problem]]:
@@ -541,18 +538,3 @@ def _kind_folder(kind: str, folder: Path, root: Path, base: Path) -> tuple[list[
                 problems.append(problem)
     return files, problems
 
-
-def load_all(data_dir: Path, root: Path, cache: ParseCache | None = None
-             ) -> tuple[list[RawRecord], list[Problem], list[tuple[str, bytes]]]:
-    """Read every data file once; return the records, the problems of all files together, and each file's
-    path and bytes (what was parsed: the stored fact base is keyed on exactly that)."""
-    records: list[RawRecord] = []
-    files, problems = scan(data_dir, root)
-    read: list[tuple[str, bytes]] = []
-    for kind, path in files:
-        rel = _rel(path, root)
-        recs, probs, raw = load_file(path, kind, rel, cache)
-        records.extend(recs)
-        problems.extend(probs)
-        read.append((rel, raw))
-    return records, problems, read
