@@ -184,12 +184,25 @@ def test_pull_requests_run_every_check_and_each_even_after_a_failure() -> None:
 
 
 def test_caches_are_saved_on_main_and_only_restored_by_pull_requests() -> None:
-    """Pull requests restore what the deploy workflow (main only) saved, under the same key and paths."""
+    """Pull requests restore what the deploy workflow (main only) saved, under the same keys and paths; the
+    deploy restores them too, and saves each one it did not restore whole. pip's and npm's caches are keyed
+    on their lock files."""
     pr = [s for s in steps(GITHUB / "workflows" / "pull-request.yml", "check") if "cache" in s.get("uses", "")]
     deploy = [s for s in steps(GITHUB / "workflows" / "deploy.yml", "build") if "cache" in s.get("uses", "")]
-    assert [s["uses"].split("@")[0] for s in pr] == ["actions/cache/restore"]
-    assert [s["uses"].split("@")[0] for s in deploy] == ["actions/cache/save"]
-    assert pr[0]["with"]["key"] == deploy[0]["with"]["key"] and pr[0]["with"]["path"] == deploy[0]["with"]["path"]
+    assert {s["uses"].split("@")[0] for s in pr} == {"actions/cache/restore"}
+    restored = {s["id"]: s for s in deploy if s["uses"].startswith("actions/cache/restore@")}
+    saved = [s for s in deploy if s["uses"].startswith("actions/cache/save@")]
+    assert len(restored) == len(saved) == len(pr) == 3
+    for save in saved:
+        step_id = save["if"].removeprefix("steps.").split(".")[0]
+        assert save["if"] == f"steps.{step_id}.outputs.cache-hit != 'true'"
+        assert (restored[step_id]["with"]["key"], restored[step_id]["with"]["path"]) == \
+            (save["with"]["key"], save["with"]["path"])
+    assert sorted((s["with"]["key"], s["with"]["path"]) for s in pr) == \
+        sorted((s["with"]["key"], s["with"]["path"]) for s in saved)
+    keys = {s["with"]["path"]: s["with"]["key"] for s in saved}
+    assert keys["~/.cache/pip"] == "pip-${{ hashFiles('requirements.txt') }}"
+    assert keys["~/.npm"] == "npm-${{ hashFiles('package-lock.json') }}"
     assert load(GITHUB / "workflows" / "deploy.yml")["on"]["push"]["branches"] == ["main"]
 
 
