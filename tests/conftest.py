@@ -113,3 +113,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
 
     for line in REPORT:
         terminalreporter.write_line(line)
+    browser = sys.modules.get("test_browser")
+    if browser is not None and any(browser.COUNTS.values()):
+        terminalreporter.write_line("browser tests: " + ", ".join(f"{n} {what}" for what, n in browser.COUNTS.items()))

@@ -44,6 +44,7 @@ class Site:
     base: str
     pages: list[str]
     empty_index: str = ""
+    real_index: bytes = b""  # the site's own index, read once and served from memory to every search test
     external: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     console: list[str] = field(default_factory=list)
@@ -56,6 +57,26 @@ def empty_index(root: Path) -> str:
     """The site's search index with no documents: what pages that do not search are served."""
     config = json.loads((root / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
     return json.dumps({"config": config, "docs": []})
+
+
+def real_index(root: Path) -> bytes:
+    """The site's search index as built."""
+    return (root / "search" / "search_index.json").read_bytes()
+
+
+#: What the browser tests did, for the run's summary (conftest.py prints it).
+COUNTS = {"page loads": 0, "axe runs": 0, "pages measured": 0, "searches": 0}
+
+
+def search_ready(page: Page) -> None:
+    """Wait until Material's search worker has indexed the pages: the result list's line then changes from
+    "Initializing search" to the placeholder text of the page's configuration. (Offline, the worker starts
+    when the search box is first focused.)"""
+    page.wait_for_function("""() => {
+      const config = JSON.parse(document.getElementById('__config').textContent);
+      const meta = document.querySelector('.md-search-result__meta');
+      return meta && meta.textContent.trim() === config.translations['search.result.placeholder'];
+    }""")
 
 
 def page_paths(root: Path, offline: bool) -> list[str]:
@@ -90,14 +111,14 @@ def browser() -> Iterator[Browser]:
 def target(request: pytest.FixtureRequest, site: Path) -> Site:
     if request.param == "served":
         base = request.getfixturevalue("server")
-        return Site(base, page_paths(site, offline=False), empty_index(site))
+        return Site(base, page_paths(site, offline=False), empty_index(site), real_index(site))
     root = request.getfixturevalue("offline_site")
     return Site(root.as_uri() + "/", page_paths(root, offline=True))
 
 
 @pytest.fixture(scope="module")
 def served(server: str, site: Path) -> Site:
-    return Site(server, page_paths(site, offline=False), empty_index(site))
+    return Site(server, page_paths(site, offline=False), empty_index(site), real_index(site))
 
 
 def new_context(browser: Browser, target: Site, real_index: bool = False, **kw: Any) -> BrowserContext:
@@ -111,8 +132,9 @@ def new_context(browser: Browser, target: Site, real_index: bool = False, **kw: 
         if not (same or url.scheme in ("data", "blob")):
             target.external.append(route.request.url)
             route.abort()
-        elif not real_index and url.path.endswith("/search/search_index.json"):
-            route.fulfill(status=200, content_type="application/json", body=target.empty_index)
+        elif url.path.endswith("/search/search_index.json"):
+            route.fulfill(status=200, content_type="application/json",
+                          body=target.real_index if real_index else target.empty_index)
         else:
             route.continue_()
 
@@ -230,6 +252,9 @@ def sweep(browser: Browser, served: Site) -> list[Report]:
                 for tab, path in batch:
                     violations = tab.evaluate("() => window.__axe")
                     reports.append(Report(path, width, scheme, violations, tab.evaluate(MEASURE)))
+                COUNTS["page loads"] += len(batch)
+                COUNTS["axe runs"] += len(batch)
+                COUNTS["pages measured"] += len(batch)
             context.close()
     assert served.external == [], served.external
     assert served.failed == [], served.failed
@@ -341,9 +366,15 @@ def overlap(a: dict[str, float], b: dict[str, float]) -> float:
 def test_every_page_loads_clean(browser: Browser, target: Site) -> None:
     """Every page loads with no outside request, no failed request and no console error."""
     context = new_context(browser, target, viewport={"width": PHONE, "height": 800})
-    page = watch(context.new_page(), target)
-    for path in target.pages:
-        page.goto(target.url(path), wait_until="load")
+    tabs = [watch(context.new_page(), target) for _ in range(3)]
+    for i in range(0, len(target.pages), len(tabs)):
+        batch = list(zip(tabs, target.pages[i:i + len(tabs)]))
+        for tab, path in batch:  # start each load, then wait for each: the tabs load side by side
+            tab.goto(target.url(path), wait_until="commit")
+        for tab, path in batch:
+            tab.wait_for_load_state("load")
+            assert tab.url.split("#")[0].endswith(path) or (path == "" and tab.url == target.base), (tab.url, path)
+        COUNTS["page loads"] += len(batch)
     context.close()
     assert target.external == [], target.external
     assert target.failed == [], target.failed
@@ -356,8 +387,11 @@ def test_search_finds_and_opens_the_right_page(browser: Browser, target: Site, t
     """Typing a term in the search box lists the theme page, and choosing it opens that page."""
     context = new_context(browser, target, real_index=True, viewport={"width": 1280, "height": 900})
     page = watch(context.new_page(), target)
-    page.goto(target.url(target.pages[0]), wait_until="networkidle")
+    page.goto(target.url(target.pages[0]), wait_until="load")
     page.locator("input.md-search__input").click()
+    search_ready(page)
+    COUNTS["page loads"] += 1
+    COUNTS["searches"] += 1
     page.keyboard.type(term)
     page.locator("li.md-search-result__item > a").first.wait_for(state="visible", timeout=15000)
     hrefs = page.locator("li.md-search-result__item > a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
@@ -380,8 +414,11 @@ def test_search_puts_the_theme_page_first(browser: Browser, target: Site, term: 
     """Typing a theme's word into Material's search lists that theme page first, above the glossary and sources."""
     context = new_context(browser, target, real_index=True, viewport={"width": 1280, "height": 900})
     page = watch(context.new_page(), target)
-    page.goto(target.url(target.pages[0]), wait_until="networkidle")
+    page.goto(target.url(target.pages[0]), wait_until="load")
     page.locator("input.md-search__input").click()
+    search_ready(page)
+    COUNTS["page loads"] += 1
+    COUNTS["searches"] += 1
     page.keyboard.type(term)  # Material searches on key events, so the list may first show a half-typed word's results
     results = page.locator("li.md-search-result__item > a")
     results.first.wait_for(state="visible", timeout=15000)
