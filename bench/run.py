@@ -508,10 +508,24 @@ def update_readme(r: dict[str, Any], readme: Path = ROOT / "README.md") -> None:
     readme.write_text(f"{head}{README_START}\n{table}\n{README_END}{tail}", encoding="utf-8")
 
 
+#: report.md's section of figures measured by other commands (bench/coldwarm.py, the serve test, `time make
+#: test`), each naming its command: kept as it is when make bench rewrites the rest.
+APART_START, APART_END = "<!-- measured apart -->", "<!-- /measured apart -->"
+
+
+def write_report(report: dict[str, Any], path: Path = OUT / "report.md") -> None:
+    """report.md from the report, keeping the section measured apart."""
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    apart = ""
+    if APART_START in old and APART_END in old:
+        apart = "\n" + APART_START + old.split(APART_START, 1)[1].split(APART_END, 1)[0] + APART_END + "\n"
+    path.write_text(markdown(report) + apart, encoding="utf-8")
+
+
 def rewrite(json_path: Path = OUT / "report.json") -> None:
     """Rewrite report.md and the README's table from report.json (after changing the wording, without measuring)."""
     report = json.loads(json_path.read_text(encoding="utf-8"))
-    (OUT / "report.md").write_text(markdown(report), encoding="utf-8")
+    write_report(report)
     update_readme(report)
 
 
@@ -539,7 +553,7 @@ def main() -> int:
     finally:
         shutil.rmtree(base, ignore_errors=True)
     (OUT / "report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    (OUT / "report.md").write_text(markdown(report), encoding="utf-8")
+    write_report(report)
     update_readme(report)
     print(markdown(report))
     return 0

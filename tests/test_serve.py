@@ -2,80 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import re
-import socket
 import statistics
-import subprocess
-import threading
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import PY, copy_project
+from bench.editloop import save, start_serve, stop, tree_rss
+from conftest import copy_project
 from macros.errors import DataError
 from macros.factbase import Kept, load
 
 EDITS = 20
 GLOSSARY_LINE = "    leading powers.\n"  # the last line of the SCO entry's definition in data/glossary.yaml
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) * 1024  # type: ignore[union-attr]
-            for task in Path(f"/proc/{p}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, AttributeError):
-            continue  # it ended meanwhile (the exports child does)
-    return total
-
-
-class _Log:
-    """The serve process's log, read by a thread, counting the rebuilds that finished (serve then tells browsers
-    to reload)."""
-
-    def __init__(self, proc: subprocess.Popen[str]) -> None:
-        self.lines: list[str] = []
-        self.built = 0
-        self.cond = threading.Condition()
-        threading.Thread(target=self._read, args=(proc,), daemon=True).start()
-
-    def _read(self, proc: subprocess.Popen[str]) -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            with self.cond:
-                self.lines.append(line)
-                if "Reloading browsers" in line:
-                    self.built += 1
-                self.cond.notify_all()
-
-    def wait_built(self, count: int, timeout: float) -> None:
-        with self.cond:
-            if not self.cond.wait_for(lambda: self.built >= count, timeout):
-                raise AssertionError(f"build {count} did not finish in {timeout} s:\n" + "".join(self.lines[-30:]))
-
-    def url(self, timeout: float) -> str:
-        """The address serve prints once its first build is done (under site_url's path)."""
-        def found() -> str | None:
-            return next((m.group(1) for line in self.lines if (m := re.search(r"Serving on (http\S+)", line))), None)
-
-        with self.cond:
-            if not self.cond.wait_for(found, timeout):
-                raise AssertionError("serve did not start:\n" + "".join(self.lines[-30:]))
-            return found() or ""
 
 
 def _get(url: str) -> str:
@@ -89,32 +28,18 @@ def test_serve_memory_stays_flat_over_data_edits(tmp_path: Path) -> None:
     glossary = project / "data" / "glossary.yaml"
     text = glossary.read_text(encoding="utf-8")
     assert text.count(GLOSSARY_LINE) == 1
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    proc = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"], cwd=project,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    log = _Log(proc)
+    proc, log = start_serve(project)
     rss: list[int] = []
     try:
-        url = log.url(300).rstrip("/") + "/glossary/"  # the first build is done
-        time.sleep(2)  # the watcher's first look at the files (in its own thread) comes before any edit
+        url = log.url(0).rstrip("/") + "/glossary/"
         for n in range(1, EDITS + 1):
-            edited = tmp_path / "glossary.yaml"  # written whole, then moved into place: serve never sees half a file
-            edited.write_text(text.replace(GLOSSARY_LINE, f"    leading powers. Revision {n} of this entry.\n"),
-                              encoding="utf-8")
-            os.replace(edited, glossary)
-            log.wait_built(n, 300)
+            save(glossary, text.replace(GLOSSARY_LINE, f"    leading powers. Revision {n} of this entry.\n"), tmp_path)
+            log.wait_rebuilt(n, 300)
             page = _get(url)
             assert f"Revision {n} of this entry." in page, f"edit {n} did not reach the page:\n" + "".join(log.lines)
-
-            rss.append(_tree_rss(proc.pid))
+            rss.append(tree_rss(proc.pid))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
     mib = [r / 2**20 for r in rss]
     early, late = statistics.median(mib[2:5]), statistics.median(mib[-5:])
     print(f"serve memory over {EDITS} data edits (MiB): " + ", ".join(f"{m:.0f}" for m in mib))
