@@ -104,7 +104,7 @@ def save(path: Path, text: str, scratch: Path) -> None:
 
 
 def edit_loop(proj: Path, edits: int) -> dict[str, list[float]]:
-    target = proj / "data" / "facts" / "synthesis.yaml"
+    target = sorted((proj / "data" / "facts").glob("*.yaml"))[-1]  # the last facts file (synthetic names differ)
     original = target.read_text(encoding="utf-8")
     proc, log = start_serve(proj)
     latency, rss = [], [tree_rss(proc.pid) / 2**20]

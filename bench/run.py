@@ -142,6 +142,13 @@ def plain_project(data_project: Path) -> Path:
 
 def build_once(proj: Path) -> tuple[float, int]:
     """Wall time (s) and peak memory (KiB) of one `mkdocs build` in a child process."""
+    elapsed, peak, _ = build_timed(proj)
+    return elapsed, peak
+
+
+def build_timed(proj: Path) -> tuple[float, int, float]:
+    """Wall time (s), peak memory (KiB) and CPU time (s, user + system, the forked exports child included) of
+    one `mkdocs build` in a child process."""
     out = tempfile.mkdtemp(prefix="bench-site-")
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-d", out], cwd=proj, env=ENV,
@@ -152,7 +159,7 @@ def build_once(proj: Path) -> tuple[float, int]:
     shutil.rmtree(out, ignore_errors=True)
     if status != 0:
         raise RuntimeError(f"build failed in {proj}: {err[-2000:]}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 # -- measurements --------------------------------------------------------------------------
@@ -238,6 +245,29 @@ def bench_overhead(scale: int, proj: Path) -> dict[str, Any]:
         out["plugin_only_build"] = round(med["plugin"], 3)
         out["plugin_only_runs"] = [round(x, 3) for x in runs["plugin"]]
     return out
+
+
+def overhead_pairs(scale: int, pairs: int) -> str:
+    """`python -m bench.run --pairs SCALE N`: N alternated pairs of builds, data layer against pre-rendered, the
+    ratios of wall and of CPU time (children included) with bootstrap 95 % intervals of their medians."""
+    from bench.coldwarm import bootstrap
+
+    base = Path(tempfile.mkdtemp(prefix="sco-pairs-"))
+    try:
+        proj = project(scale, base)
+        plain = plain_project(proj)
+        build_timed(proj), build_timed(plain)  # warm-up
+        runs = [(build_timed(proj), build_timed(plain)) for _ in range(pairs)]
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    lines = [f"×{scale}, {pairs} alternated pairs, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end:"]
+    for what, i in (("wall", 0), ("CPU", 2)):
+        ratios = [d[i] / p[i] for d, p in runs]
+        low, high = bootstrap(ratios)
+        lines.append(f"- {what}: data {statistics.median(d[i] for d, _ in runs):.2f} s, pre-rendered "
+                     f"{statistics.median(p[i] for _, p in runs):.2f} s; ratio median {statistics.median(ratios):.3f}, "
+                     f"95 % CI {low:.3f}–{high:.3f}")
+    return "\n".join(lines)
 
 
 def bench_import() -> dict[str, Any]:
@@ -562,5 +592,8 @@ def main() -> int:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--rewrite"]:
         rewrite()
+        sys.exit(0)
+    if sys.argv[1:2] == ["--pairs"]:
+        print(overhead_pairs(int(sys.argv[2]), int(sys.argv[3])))
         sys.exit(0)
     sys.exit(main())
