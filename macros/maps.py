@@ -55,9 +55,10 @@ def _to_svg(point: Point) -> tuple[int, int]:
     return (round((point[0] - west) * scale), round((north - point[1]) * scale))
 
 
-def _clip(points: list[Point]) -> list[Point]:
-    """Sutherland–Hodgman clipping of a closed ring to the view."""
-    west, south, east, north = VIEW
+def clip(points: list[Point], box: tuple[float, float, float, float]) -> list[Point]:
+    """Sutherland–Hodgman clipping of a closed ring to a rectangle (west, south, east, north): the view here,
+    the region in degrees when the boundary set is vendored (mapdata/vendor.py)."""
+    west, south, east, north = box
     for axis, bound, keep_above in ((0, west, True), (0, east, False), (1, south, True), (1, north, False)):
         if not points:
             break
@@ -85,7 +86,7 @@ def _clip(points: list[Point]) -> list[Point]:
 
 def ring_path(flat: list[float]) -> str:
     """One ring as SVG path commands: an absolute move, then relative lines; '' if nothing is left in view."""
-    points = _clip([project(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)])
+    points = clip([project(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)], VIEW)
     svg = [_to_svg(p) for p in points]
     svg = [p for i, p in enumerate(svg) if i == 0 or p != svg[i - 1]]
     if len(svg) < 3:

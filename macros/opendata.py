@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from .render import Page, Renderer, Row
 from .schema import KINDS
 from .tables import tables
 
-_SIZE = re.compile(r"<!--sco-size:([A-Za-z0-9_./&#;-]+)-->")  # the name as templates print it: `_` as `&#95;`
+_SIZE = re.compile(r"<!--sco-size:([A-Za-z0-9_./-]+)-->")
 
 
 def start_build(state: BuildState, config: Any, project_dir: Path) -> None:
@@ -65,7 +64,9 @@ def downloads(renderer: Renderer, page: Page, dest: str) -> Markup:
     state.size_pages[dest] = None
 
     def link(path: str) -> Row:
-        return Row(href=renderer.links.relative(path, page.url), name=path, label=path.rsplit("/", 1)[-1])
+        # the size's placeholder is markup the build writes (the names are the exports' own), not text from data
+        return Row(href=renderer.links.relative(path, page.url), size=Markup(f"<!--sco-size:{path}-->"),
+                   label=path.rsplit("/", 1)[-1])
 
     kind_tables: dict[str, list[Row]] = {}
     for table in tables():
@@ -163,7 +164,7 @@ def fill_sizes(state: BuildState, site_dir: Path) -> None:
             html = path.read_text(encoding="utf-8")
         except OSError:
             continue
-        path.write_text(_SIZE.sub(lambda m: human_size(site_dir / html_unescape(m.group(1))), html), encoding="utf-8")
+        path.write_text(_SIZE.sub(lambda m: human_size(site_dir / m.group(1)), html), encoding="utf-8")
 
 
 def human_size(path: Path) -> str:

@@ -253,12 +253,13 @@ class Renderer:
         editing: list[dict[str, object]] = []  # each fact's "as of" date and edit link, for Editor view
         for fact in facts:
             notes += self.note_marks("facts", fact.id, page)
-            editing.append(self._parts(fact))
+            parts = self._parts(fact)
+            editing.append(parts)
             anchor = self.anchor(page, f"fact-{fact.id}")
             if anchor:
                 self.state.page(page.url).facts.append(fact.id)
                 anchors.append(anchor)
-            label = str(self._parts(fact)["label"])
+            label = str(parts["label"])
             for quote_id in fact.cites:
                 n = self._number(quote_id, page, anchor or f"fact-{fact.id}", label)  # backlinks name every fact
                 quotes.setdefault(n, None)

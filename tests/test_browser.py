@@ -382,9 +382,8 @@ def test_every_page_loads_clean(browser: Browser, target: Site) -> None:
     print(f"\n{len(target.pages)} pages loaded ({target.base.split(':')[0]})")
 
 
-@pytest.mark.parametrize("term,page_name", [("RATS", "rats"), ("docking", "docking")])
-def test_search_finds_and_opens_the_right_page(browser: Browser, target: Site, term: str, page_name: str) -> None:
-    """Typing a term in the search box lists the theme page, and choosing it opens that page."""
+def search(browser: Browser, target: Site, term: str) -> tuple[BrowserContext, Page, list[str]]:
+    """Type `term` into Material's search on the first page; the result links once the list stops changing."""
     context = new_context(browser, target, real_index=True, viewport={"width": 1280, "height": 900})
     page = watch(context.new_page(), target)
     page.goto(target.url(target.pages[0]), wait_until="load")
@@ -392,9 +391,19 @@ def test_search_finds_and_opens_the_right_page(browser: Browser, target: Site, t
     search_ready(page)
     COUNTS["page loads"] += 1
     COUNTS["searches"] += 1
-    page.keyboard.type(term)
-    page.locator("li.md-search-result__item > a").first.wait_for(state="visible", timeout=15000)
-    hrefs = page.locator("li.md-search-result__item > a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    page.keyboard.type(term)  # Material searches on key events, so the list may first show a half-typed word's results
+    results = page.locator("li.md-search-result__item > a")
+    results.first.wait_for(state="visible", timeout=15000)
+    hrefs = None
+    while hrefs != (hrefs := results.evaluate_all("els => els.map(e => e.getAttribute('href'))")):
+        page.wait_for_timeout(300)  # until the list stops changing
+    return context, page, hrefs
+
+
+@pytest.mark.parametrize("term,page_name", [("RATS", "rats"), ("docking", "docking")])
+def test_search_finds_and_opens_the_right_page(browser: Browser, target: Site, term: str, page_name: str) -> None:
+    """Typing a term in the search box lists the theme page, and choosing it opens that page."""
+    context, page, hrefs = search(browser, target, term)
     wanted = [h for h in hrefs
               if urlparse(h).path.rstrip("/").endswith((page_name, page_name + ".html", page_name + "/index.html"))]
     assert wanted, f"no result for the {page_name} page among {hrefs}"
@@ -412,19 +421,7 @@ def test_search_finds_and_opens_the_right_page(browser: Browser, target: Site, t
 ])
 def test_search_puts_the_theme_page_first(browser: Browser, target: Site, term: str, page_name: str) -> None:
     """Typing a theme's word into Material's search lists that theme page first, above the glossary and sources."""
-    context = new_context(browser, target, real_index=True, viewport={"width": 1280, "height": 900})
-    page = watch(context.new_page(), target)
-    page.goto(target.url(target.pages[0]), wait_until="load")
-    page.locator("input.md-search__input").click()
-    search_ready(page)
-    COUNTS["page loads"] += 1
-    COUNTS["searches"] += 1
-    page.keyboard.type(term)  # Material searches on key events, so the list may first show a half-typed word's results
-    results = page.locator("li.md-search-result__item > a")
-    results.first.wait_for(state="visible", timeout=15000)
-    hrefs = None
-    while hrefs != (hrefs := results.evaluate_all("els => els.map(e => e.getAttribute('href'))")):
-        page.wait_for_timeout(300)  # until the list stops changing
+    context, _, hrefs = search(browser, target, term)
     path = urlparse(hrefs[0]).path
     wanted = theme_path(target, page_name)
     assert path.endswith("/" + wanted) or path.endswith("/" + wanted.replace("index.html", "")), (term, path)

@@ -16,6 +16,8 @@ import json
 import sys
 from pathlib import Path
 
+from macros.maps import clip
+
 #: west, south, east, north (degrees): the SCO's states and partners, with a margin
 REGION = (10.0, -12.0, 195.0, 90.0)
 TOLERANCE = 0.12
@@ -54,40 +56,6 @@ def decode(topology: dict) -> list[tuple[str, str, list[Ring]]]:
         rings = [ring(r) for polygon in polygons for r in polygon]
         countries.append((geometry["properties"]["name"], str(geometry.get("id", "")), rings))
     return countries
-
-
-def clip(points: Ring, box: tuple[float, float, float, float]) -> Ring:
-    """Sutherland–Hodgman clipping of a closed ring to a rectangle."""
-    west, south, east, north = box
-    edges = [
-        (lambda p: p[0] >= west, lambda a, b: _at_x(a, b, west)),
-        (lambda p: p[0] <= east, lambda a, b: _at_x(a, b, east)),
-        (lambda p: p[1] >= south, lambda a, b: _at_y(a, b, south)),
-        (lambda p: p[1] <= north, lambda a, b: _at_y(a, b, north)),
-    ]
-    for inside, cut in edges:
-        if not points:
-            break
-        out: Ring = []
-        previous = points[-1]
-        for point in points:
-            if inside(point):
-                if not inside(previous):
-                    out.append(cut(previous, point))
-                out.append(point)
-            elif inside(previous):
-                out.append(cut(previous, point))
-            previous = point
-        points = out
-    return points
-
-
-def _at_x(a: tuple[float, float], b: tuple[float, float], x: float) -> tuple[float, float]:
-    return (x, a[1] + (b[1] - a[1]) * (x - a[0]) / (b[0] - a[0]))
-
-
-def _at_y(a: tuple[float, float], b: tuple[float, float], y: float) -> tuple[float, float]:
-    return (a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]), y)
 
 
 def simplify(points: Ring, tolerance: float) -> Ring:
