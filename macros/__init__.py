@@ -18,6 +18,7 @@ from . import citations, factbase, opendata, pageerrors
 from .cache import cache_dir
 from .errors import DataError
 from .factbase import FactBase, load
+from .fragments import Fragments
 from .links import SiteLinks
 from .render import Page, Renderer, Row
 from .schema import TOPICS
@@ -88,7 +89,8 @@ def define_env(env: Any) -> None:
                 return pageerrors.macro_failed(exc, fn)
             if not isinstance(result, Markup):  # plain text joins the page's prose (see on_post_page_macros)
                 renderer.prose.append(str(result))
-            return result
+                return result
+            return Markup(state.fragments[_current(env).url].hold(result))  # finished HTML: past Markdown
 
         env.macro(call)
         return call
@@ -296,7 +298,9 @@ def define_env(env: Any) -> None:
 def on_pre_page_macros(env: Any) -> None:
     """Start a page afresh (matters in `serve`, where pages are rendered again)."""
     renderer = _CURRENT[0]
-    renderer.start_page(_current(env))
+    page = _current(env)
+    renderer.start_page(page)
+    renderer.state.fragments[page.url] = Fragments()
     renderer.prose = [env.markdown]  # the page's own text, before any macro ran
 
 
@@ -306,14 +310,15 @@ def on_post_page_macros(env: Any) -> None:
     page = _current(env)
     sources = renderer.sources_list(page)
     notes = renderer.notes_section(page)  # after the Sources list, whose entries can show notes on quotes
+    held = renderer.state.fragments[page.url]
     tail = []
     if notes:
-        tail.append(str(notes))
+        tail.append(held.hold(notes))
     if sources:
-        tail.append(str(sources))
+        tail.append(held.hold(sources))
     json_ld = opendata.page_json_ld(renderer, page)
     if json_ld:
-        tail.append(json_ld)
+        tail.append(held.hold(json_ld))
     # Abbreviation definitions serve the page's prose only: the page's own text and what macros
     # returned as plain text. Fragments (Markup) are HTML whose abbreviations are already marked,
     # and scanning them too cost seconds on pages that list thousands of records.
@@ -329,4 +334,4 @@ def on_post_page_macros(env: Any) -> None:
         target = Path(dump) / env.page.file.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         meta = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in (env.page.meta or {}).items())
-        target.write_text((f"---\n{meta}---\n" if meta else "") + env.markdown, encoding="utf-8")
+        target.write_text((f"---\n{meta}---\n" if meta else "") + held.expand(env.markdown), encoding="utf-8")

@@ -58,6 +58,7 @@ class BuildState:
     dataset_pages: set[str] = field(default_factory=set)  # pages that describe the dataset in full
     size_pages: dict[str, None] = field(default_factory=dict)  # output files whose download sizes to fill in
     record_pages: dict[str, str] = field(default_factory=dict)  # anchor -> first page showing it
+    fragments: dict[str, Any] = field(default_factory=dict)  # page url -> its finished HTML (fragments.py)
 
     def page(self, url: str) -> PageCitations:
         return self.pages.setdefault(url, PageCitations())

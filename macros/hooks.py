@@ -50,6 +50,12 @@ def on_pre_build(config: Any) -> None:
         pageerrors.install(plugin.env, plugin, Path(config.config_file_path).parent)
 
 
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """The macros' finished HTML, held out of Markdown (fragments.py), put back before anything reads the page."""
+    held = citations.CURRENT.fragments.pop(page.url, None)
+    return held.expand(html) if held is not None else html
+
+
 def _export_job(config: Any, files: Any) -> Callable[[], object] | None:
     """The job that writes the data exports (JSON, CSV tables, Data Package, JSON-LD, feed, schemas)."""
     from macros import opendata

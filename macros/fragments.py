@@ -1,0 +1,59 @@
+"""Finished HTML past Markdown.
+
+What a macro returns as markup (fact lists, source pages, tables, charts, markers, the Sources list) is
+HTML the templates have finished and escaped. Run through Markdown it was parsed twice more, by the
+raw-HTML preprocessor and by `md_in_html`, only to come out unchanged; on a source page that was most of
+the build's time. The page's Markdown now gets a short placeholder instead, and `fill` puts the HTML back
+in `on_page_content`: after Markdown, before abbreviations are marked and before the search plugin indexes
+the page, so the page, its search entries and its table of contents are what they were (tests/
+test_fragments.py builds the site both ways and compares every page).
+
+Each placeholder is read by Markdown the way the fragment itself would have been:
+
+- a fragment that starts with a block element is held by an HTML comment, which Markdown keeps as a raw
+  block at the start of a line (no paragraph around it) and as inline HTML inside a paragraph, exactly as
+  it keeps a `<div>` or a `<table>`;
+- any other fragment (a marker, a figure's value) is held by an empty inline element, which Markdown puts
+  in a paragraph wherever it would have put the fragment.
+
+Placeholders cannot come from data: every string from data/ reaches a page escaped (`<` as `&lt;`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown import Markdown
+
+#: The elements Markdown treats as blocks (its own list, as the site's Markdown is configured).
+BLOCK_ELEMENTS = frozenset(Markdown().block_level_elements)
+
+_FIRST_TAG = re.compile(r"\s*<([a-zA-Z][a-zA-Z0-9-]*)")
+_HELD = re.compile(r'<!--sco-fragment:(\d+)-->|<sco-fragment n="(\d+)"></sco-fragment>')
+
+#: Set to false to send fragments through Markdown as before (the equivalence test's other build).
+ENABLED = True
+
+
+class Fragments:
+    """The fragments of the page being rendered, in the order its macros returned them."""
+
+    def __init__(self) -> None:
+        self._held: list[str] = []
+
+    def hold(self, html: str) -> str:
+        """A placeholder for `html`, to be replaced by `fill` once Markdown has converted the page."""
+        if not ENABLED:
+            return html
+        n = len(self._held)
+        self._held.append(str(html))
+        first = _FIRST_TAG.match(html)
+        if first and first.group(1).lower() in BLOCK_ELEMENTS:
+            return f"<!--sco-fragment:{n}-->"
+        return f'<sco-fragment n="{n}"></sco-fragment>'
+
+    def expand(self, text: str) -> str:
+        """`text` (the page's Markdown or its HTML) with each placeholder replaced by its fragment."""
+        if not self._held or "sco-fragment" not in text:
+            return text
+        return _HELD.sub(lambda m: self._held[int(m.group(1) or m.group(2))], text)

@@ -1,0 +1,69 @@
+"""Finished HTML goes past Markdown (macros/fragments.py) and the site is the same as when it went through it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import PY, ROOT, run
+
+#: Builds the real project with the fragments held out of Markdown (`held`) or sent through it (`through`), and
+#: writes down every text Markdown converted, to show what Markdown still parses.
+BUILD = """
+import json, sys
+import markdown
+import macros.fragments as fragments
+fragments.ENABLED = sys.argv[1] == "held"
+seen = []
+convert = markdown.Markdown.convert
+def recording(self, source):
+    seen.append(source)
+    return convert(self, source)
+markdown.Markdown.convert = recording
+from mkdocs.__main__ import cli
+try:
+    cli(["build", "--strict", "-q", "-d", sys.argv[2]])
+finally:
+    with open(sys.argv[3], "w", encoding="utf-8") as out:
+        json.dump(seen, out)
+"""
+
+
+def build(how: str, tmp: Path) -> tuple[Path, list[str]]:
+    site, seen = tmp / f"site-{how}", tmp / f"markdown-{how}.json"
+    result = run([PY, "-c", BUILD, how, str(site), str(seen)], cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site, json.loads(seen.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[str]]]:
+    tmp = tmp_path_factory.mktemp("fragments")
+    return {how: build(how, tmp) for how in ("held", "through")}
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_the_site_is_byte_for_byte_the_same(both: dict[str, tuple[Path, list[str]]]) -> None:
+    """Every file of the site (pages, search index, exports) is the same whether fragments pass Markdown or not."""
+    held, through = files(both["held"][0]), files(both["through"][0])
+    assert sorted(held) == sorted(through)
+    differ = [name for name in held if held[name] != through[name]]
+    assert not differ, f"{len(differ)} files differ, e.g. {differ[:5]}"
+    assert len(held) > 100
+
+
+def test_markdown_no_longer_parses_the_fragments(both: dict[str, tuple[Path, list[str]]]) -> None:
+    """Markdown gets placeholders, not the fact lists, source pages and Sources lists: a fifth of the text or less."""
+    held, through = both["held"][1], both["through"][1]
+    assert len(held) == len(through) >= 27  # one conversion per page
+    for fragment_markup in ('class="sco-sources', 'class="sco-quote', 'class="sco-fact'):
+        assert any(fragment_markup in text for text in through), fragment_markup
+        assert not any(fragment_markup in text for text in held), fragment_markup
+    assert any("<!--sco-fragment:" in text for text in held)
+    assert any('<sco-fragment n="' in text for text in held)
+    assert sum(map(len, held)) * 5 < sum(map(len, through))
