@@ -16,20 +16,26 @@ Each placeholder is read by Markdown the way the fragment itself would have been
 - any other fragment (a marker, a figure's value) is held by an empty inline element, which Markdown puts
   in a paragraph wherever it would have put the fragment.
 
+A fragment the search index leaves out anyway (the Sources list, marked `data-search-exclude`, and the JSON-LD
+`<script>`) is put back later, once the search plugin has indexed the page (`expand_late`, from the hooks'
+`on_page_context`): the search plugin parsed it only to skip it.
+
 Placeholders cannot come from data: every string from data/ reaches a page escaped (`<` as `&lt;`).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
-from markdown import Markdown
+from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 #: The elements Markdown treats as blocks (its own list, as the site's Markdown is configured).
-BLOCK_ELEMENTS = frozenset(Markdown().block_level_elements)
+BLOCK_ELEMENTS = frozenset(BLOCK_LEVEL_ELEMENTS)
 
 _FIRST_TAG = re.compile(r"\s*<([a-zA-Z][a-zA-Z0-9-]*)")
 _HELD = re.compile(r'<!--sco-fragment:(\d+)-->|<sco-fragment n="(\d+)"></sco-fragment>')
+_LATE = re.compile(r"<!--sco-fragment-late:(\d+)-->")
 
 #: Set to false to send fragments through Markdown as before (the equivalence test's other build).
 ENABLED = True
@@ -40,9 +46,10 @@ class Fragments:
 
     def __init__(self) -> None:
         self._held: list[str] = []
+        self._late: list[str] = []
 
     def hold(self, html: str) -> str:
-        """A placeholder for `html`, to be replaced by `fill` once Markdown has converted the page."""
+        """A placeholder for `html`, to be replaced by `expand` once Markdown has converted the page."""
         if not ENABLED:
             return html
         n = len(self._held)
@@ -51,6 +58,19 @@ class Fragments:
         if first and first.group(1).lower() in BLOCK_ELEMENTS:
             return f"<!--sco-fragment:{n}-->"
         return f'<sco-fragment n="{n}"></sco-fragment>'
+
+    def hold_late(self, html: str) -> str:
+        """A placeholder for a block of `html` that the search index leaves out, replaced by `expand_late`."""
+        if not ENABLED:
+            return html
+        self._late.append(str(html))
+        return f"<!--sco-fragment-late:{len(self._late) - 1}-->"
+
+    def expand_late(self, html: str, finish: Callable[[str], str] = lambda html: html) -> str:
+        """The page's HTML with the late fragments in place, each passed through `finish` first."""
+        if not self._late or "sco-fragment-late" not in html:
+            return html
+        return _LATE.sub(lambda m: finish(self._late[int(m.group(1))]), html)
 
     def expand(self, text: str) -> str:
         """`text` (the page's Markdown or its HTML) with each placeholder replaced by its fragment."""

@@ -52,8 +52,21 @@ def on_pre_build(config: Any) -> None:
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     """The macros' finished HTML, held out of Markdown (fragments.py), put back before anything reads the page."""
-    held = citations.CURRENT.fragments.pop(page.url, None)
+    held = citations.CURRENT.fragments.get(page.url)
     return held.expand(html) if held is not None else html
+
+
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    """After the search plugin has indexed the page: the fragments its index leaves out (the Sources list, JSON-LD).
+
+    Each is a section of its own (it starts with its heading, or holds no abbreviation), so marking its
+    abbreviations at first use on its own marks what marking the whole page did."""
+    from macros.reader import abbreviations_at_first_use
+
+    held = citations.CURRENT.fragments.pop(page.url, None)
+    if held is not None:
+        page.content = held.expand_late(page.content, abbreviations_at_first_use)
+    return context
 
 
 def _export_job(config: Any, files: Any) -> Callable[[], object] | None:
