@@ -8,6 +8,7 @@ a quote credited to a speaker whose words it does not contain.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Protocol
@@ -85,8 +86,21 @@ def _flat(text: str) -> str:
 def _find(words: Iterable[str], text: str) -> list[str]:
     """The words (or phrases) that occur in `text` as whole words, case-insensitively (except those in
     LOWER_CASE_ONLY), in the given order."""
-    return [w for w in words if re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text,
-                                          0 if w in LOWER_CASE_ONLY else re.IGNORECASE)]
+    words = tuple(words)
+    if not _any_of(words).search(text):  # most texts hold none of them: one search instead of one per word
+        return []
+    return [w for w in words if _whole(w).search(text)]
+
+
+@functools.lru_cache(maxsize=None)
+def _whole(word: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", 0 if word in LOWER_CASE_ONLY else re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=None)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches wherever any of `words` does (case-insensitively: a superset, confirmed word by word)."""
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])", re.IGNORECASE)
 
 
 # -- texts in our own voice -------------------------------------------------------------------

@@ -15,6 +15,7 @@ paragraph that Python-Markdown will still process (`{{ figure(...) }}` in a sent
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from urllib.parse import quote as _pct, urlsplit
@@ -70,6 +71,7 @@ def safe_url(url: str) -> str:
     return url
 
 
+@functools.lru_cache(maxsize=8192)  # a page links the same few hundred URLs over and over
 def url_attribute(url: str) -> Markup:
     """A URL for an `href` or `src`: allow-listed (see `safe_url`), escaped as `escape` does but keeping `#`."""
     return Markup(_SPECIAL_IN_URL.sub(lambda m: _entity(m.group()), safe_url(url)))
@@ -113,6 +115,11 @@ def _occurs(text: str, term: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)  # texts share their candidate terms: compiled once each
+def _alternation(terms: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(_BEFORE + "(?:" + "|".join(map(re.escape, terms)) + ")" + _AFTER)
+
+
 class _TermIndex:
     """Finds whole-word occurrences of many terms in a text.
 
@@ -144,8 +151,7 @@ class _TermIndex:
         if not terms:
             return []
         if len(terms) <= self.REGEX_LIMIT:
-            pattern = re.compile(_BEFORE + "(?:" + "|".join(map(re.escape, terms)) + ")" + _AFTER)
-            return [(m.start(), m.group(0)) for m in pattern.finditer(text)]
+            return [(m.start(), m.group(0)) for m in _alternation(tuple(terms)).finditer(text)]
         return self._scan(text)
 
     def used(self, text: str) -> set[str]:
