@@ -70,6 +70,18 @@ def test_sources_lists_are_not_searched(site: Path, page: Callable[[str], Beauti
     assert [q for q in quotes if q in text] == []
 
 
+@pytest.mark.parametrize("what,pattern", [
+    ("citation markers", r"\[\d+\]"),
+    ("edit links", "✎"),
+    ("last-change dates", r"changed \d{1,2} [A-Z][a-z]{2} \d{4}"),
+    ("chart axis labels", r"\b1996 2000 2004\b"),
+])
+def test_search_text_is_what_a_reader_reads(site: Path, what: str, pattern: str) -> None:
+    """Search entries hold the reading text, not the apparatus around it (markers, Editor view, chart drawing)."""
+    hits = [(d["location"], m.group()) for d in search_index(site) for m in re.finditer(pattern, d["text"])]
+    assert hits == [], f"{what} in the search index: {hits[:5]}"
+
+
 def test_search_index_within_budget(site: Path) -> None:
     """The search index stays within its gzip budget (source pages' quote lists and the schema tables are left out)."""
     size = len(gzip.compress((site / "search" / "search_index.json").read_bytes(), 9))
