@@ -56,7 +56,8 @@ def copy_record(kind: str, data: dict[str, Any], i: int) -> dict[str, Any]:
     if kind == "membership":
         out["statuses"] = [dict(s, cites=_suffix(s["cites"], tag)) for s in data["statuses"]]
     if kind == "notes":
-        out["qualifies"] = [dict(t, id=f"{t['id']}{tag}") for t in data["qualifies"]]
+        out["qualifies"] = [dict(t, id=f"{t['id']}{tag}", **({"part": f"{t['part']}{tag}"}  # a stance names its actor
+                                 if str(t.get("part", "")).startswith("stance:") else {})) for t in data["qualifies"]]
     if kind == "glossary":
         out["term"] = f"{data['term']}{i}"  # distinct terms, as a grown glossary would have
     return out
