@@ -25,10 +25,12 @@ _EXPORTS = BackgroundJob()
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    """`mkdocs serve` keeps the validated data between rebuilds (see factbase.Kept); a build keeps nothing."""
-    from macros import factbase
+    """`mkdocs serve` keeps the validated data and the compiled templates in memory between rebuilds (see
+    factbase.Kept, render.CompiledInMemory); a build keeps nothing."""
+    from macros import factbase, render
 
     factbase.KEPT = factbase.Kept() if command == "serve" else None
+    render.SERVE_TEMPLATES = render.CompiledInMemory() if command == "serve" else None
 
 
 def on_config(config: Any) -> Any:
@@ -43,6 +45,9 @@ def on_config(config: Any) -> Any:
 def on_pre_build(config: Any) -> None:
     """Record each page's errors at its docs/FILE:LINE (reported together in on_env)."""
     from macros import pageerrors
+
+    global _env
+    _env = template_env()  # each build reads the templates afresh (in `serve`, an edited one too)
 
     pageerrors.reset()
     plugin = config.plugins.get("macros")
@@ -100,6 +105,10 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     from macros import pageerrors
 
     pageerrors.fail_if_any()  # every page is converted: report all their errors at once
+    from macros import render
+
+    if render.SERVE_TEMPLATES is not None:  # the theme's templates too, in `serve`
+        env.bytecode_cache = render.SERVE_TEMPLATES
     escape_front_matter(files)
 
     job = _export_job(config, files)

@@ -15,7 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace as Row
 from typing import Iterable
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from .citations import BuildState, Citer
@@ -29,10 +30,34 @@ _OCCURRENCE = "\x00use\x00"  # stands for a marker's own id while its template i
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
+class CompiledInMemory(BytecodeCache):
+    """Templates this process has compiled, kept in its own memory between `mkdocs serve` rebuilds: each rebuild
+    otherwise compiled every fragment and theme template again (about 0.3 s of a rebuild at x1). Nothing is
+    written to disk or read from anywhere else; Jinja compares each template's source checksum with the one it
+    was compiled from, so an edited template is compiled again. A plain build keeps nothing (`SERVE_TEMPLATES`
+    is None)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)  # dropped by Jinja if the source's checksum differs
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+#: Set by `mkdocs serve` (hooks.on_startup): the templates compiled by earlier rebuilds of this process.
+SERVE_TEMPLATES: CompiledInMemory | None = None
+
+
 def template_env() -> Environment:
-    """The fragments' environment (compiled once per build: no compiled code is kept between builds)."""
+    """The fragments' environment, made for one build (in `serve`, its compiled templates outlive it in memory)."""
     env = Environment(
         auto_reload=False,  # an environment lives for one build: no stat of the template on every render
+        bytecode_cache=SERVE_TEMPLATES,
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
         finalize=finalize,  # every printed value that is not already Markup is escaped for Markdown too

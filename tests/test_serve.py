@@ -97,3 +97,35 @@ def test_kept_data_revalidates_only_what_changed(tmp_path: Path) -> None:
     assert kept.parsed_files == 0
     assert any(p.file == "data/facts/weitz-2014.yaml" and "unknown quote id" in p.message
                for p in error.value.problems)
+
+
+def test_serve_recompiles_only_edited_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In `serve`, a rebuild's new template environment reuses what earlier ones compiled, unless the source changed;
+    a plain build keeps nothing."""
+    from jinja2 import Environment, FileSystemLoader
+
+    from macros import render
+
+    (tmp_path / "a.html").write_text("<p>{{ x }}</p>", encoding="utf-8")
+    compiled: list[str] = []
+    original = Environment.compile
+
+    def counting(self: Environment, source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled.append(name or "")
+        return original(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "compile", counting)
+
+    def rebuild(cache: render.CompiledInMemory | None) -> str:
+        env = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=cache)
+        return env.get_template("a.html").render(x=1)
+
+    kept = render.CompiledInMemory()
+    assert [rebuild(kept) for _ in range(3)] == ["<p>1</p>"] * 3
+    assert compiled == ["a.html"], "compiled once for three rebuilds"
+    (tmp_path / "a.html").write_text("<div>{{ x }}</div>", encoding="utf-8")
+    assert rebuild(kept) == "<div>1</div>" and compiled == ["a.html"] * 2, "an edited template is compiled again"
+    compiled.clear()
+    assert [rebuild(None) for _ in range(2)] == ["<div>1</div>"] * 2 and len(compiled) == 2, "a build keeps nothing"
+    monkeypatch.setattr(render, "SERVE_TEMPLATES", None)
+    assert render.template_env().bytecode_cache is None
