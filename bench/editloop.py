@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.run import ENV, build_timed, free_port, project
 
@@ -126,6 +127,28 @@ def edit_loop(proj: Path, edits: int) -> dict[str, list[float]]:
 WARM_BUILDS = 5
 
 
+def measure(scale: int, proj: Path, edits: int) -> dict[str, Any]:
+    """The edit loop on `proj`, then warm full builds of it: memory, edit → page and its ratio to a build, with
+    bootstrap 95 % intervals of the medians."""
+    from bench.coldwarm import bootstrap
+
+    r = edit_loop(proj, edits)
+    build_timed(proj)  # warm-up: the parse cache holds every file, as a developer's second build finds it
+    builds = [build_timed(proj)[0] for _ in range(WARM_BUILDS)]
+    build = statistics.median(builds)
+    lat = r["latency"]
+    low, high = bootstrap(lat)
+    ratios = [x / build for x in lat]
+    rlow, rhigh = bootstrap(ratios)
+    return {"scale": scale, "edits": edits, "rss": [round(m, 1) for m in r["rss"]], "rss_first": round(r["rss"][1]),
+            "rss_last": round(r["rss"][-1]),
+            "latency": {"median": round(statistics.median(lat), 2), "low": round(low, 2), "high": round(high, 2),
+                        "min": round(min(lat), 2), "max": round(max(lat), 2), "runs": [round(x, 3) for x in lat]},
+            "build": round(build, 2), "builds": [round(b, 3) for b in builds],
+            "latency_vs_build": {"median": round(statistics.median(ratios), 3), "low": round(rlow, 3),
+                                 "high": round(rhigh, 3)}}
+
+
 def main() -> int:
     edits = int(sys.argv[1]) if len(sys.argv) > 1 else 50
     scales = [int(s) for s in (sys.argv[2] if len(sys.argv) > 2 else "1,10").split(",")]
@@ -134,17 +157,15 @@ def main() -> int:
     try:
         print(f"{edits} data edits per scale; {os.cpu_count()} cores, load average {load:.2f} at the start\n")
         print("| scale | memory after the first edit (MiB) | after the last | last / first | edit → page, median (s) | "
-              "min–max (s) | warm full build, median (s) | edit → page / build |")
+              "min–max (s) | warm full build, median (s) | edit → page / build (95 % CI) |")
         print("|---|---|---|---|---|---|---|---|")
         for scale in scales:
-            proj = project(scale, base)
-            r = edit_loop(proj, edits)
-            build_timed(proj)  # warm-up: the parse cache holds every file, as a developer's second build finds it
-            builds = [build_timed(proj)[0] for _ in range(WARM_BUILDS)]
-            first, last = r["rss"][1], r["rss"][-1]
-            latency, build = statistics.median(r["latency"]), statistics.median(builds)
-            print(f"| ×{scale} | {first:.0f} | {last:.0f} | {last / first:.3f} | {latency:.2f} | "
-                  f"{min(r['latency']):.2f}–{max(r['latency']):.2f} | {build:.2f} | {latency / build:.3f} |", flush=True)
+            x = measure(scale, project(scale, base), edits)
+            lat, ratio = x["latency"], x["latency_vs_build"]
+            print(f"| ×{scale} | {x['rss_first']} | {x['rss_last']} | {x['rss_last'] / x['rss_first']:.3f} | "
+                  f"{lat['median']:.2f} ({lat['low']:.2f}–{lat['high']:.2f}) | {lat['min']:.2f}–{lat['max']:.2f} | "
+                  f"{x['build']:.2f} | {ratio['median']:.3f} ({ratio['low']:.3f}–{ratio['high']:.3f}) |", flush=True)
+            r = x
             print("<!-- x%d memory by edit (MiB): %s -->" % (scale, ", ".join(f"{m:.0f}" for m in r["rss"])), flush=True)
     finally:
         shutil.rmtree(base, ignore_errors=True)
