@@ -77,3 +77,14 @@ class Fragments:
         if not self._held or "sco-fragment" not in text:
             return text
         return _HELD.sub(lambda m: self._held[int(m.group(1) or m.group(2))], text)
+
+
+#: A placeholder as it is, or as Markdown escaped it (in a code span or block, where no fragment can go).
+_ANY = re.compile(r'(?:<|&lt;)!--sco-fragment(?:-late)?:\d+--|(?:<|&lt;)sco-fragment n=')
+
+
+def left_in(html: str) -> str:
+    """The first placeholder still in a finished page, or "" (a build with one left fails: a macro's markup used
+    where it cannot go, e.g. in Markdown code, would otherwise leave its placeholder on the page)."""
+    found = _ANY.search(html) if "sco-fragment" in html else None
+    return found.group() if found else ""

@@ -156,8 +156,14 @@ def on_post_build(config: Any) -> None:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
+    from macros.fragments import left_in
     from macros.links import SiteLinks
 
+    if left_in(output):  # e.g. a macro's markup used where no hook puts it back (a front-matter field)
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"docs/{page.file.src_uri}: a macro's output was left as a placeholder "
+                          f"({left_in(output)}); use macros that return markup in the page's text only")
     if "<!--sco-record:" in output:  # the Changes page's records, linked where the site shows them
         from macros import opendata
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PY, ROOT, run
+from conftest import PY, ROOT, mkdocs_build, run
 
 #: Builds the real project with the fragments held out of Markdown (`held`) or sent through it (`through`), and
 #: writes down every text Markdown converted, to show what Markdown still parses.
@@ -67,3 +67,14 @@ def test_markdown_no_longer_parses_the_fragments(both: dict[str, tuple[Path, lis
     assert any("<!--sco-fragment:" in text for text in held)
     assert any('<sco-fragment n="' in text for text in held)
     assert sum(map(len, held)) * 5 < sum(map(len, through))
+
+
+def test_a_placeholder_left_on_a_page_fails_the_build(project: Path) -> None:
+    """A macro's markup where no fragment can go (Markdown code) fails the build with the page's name, not a
+    page that shows the placeholder."""
+    page = project / "docs" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n\nIn code: `{{ cite("weitz-members-boast-special") }}`\n',
+                    encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "docs/about.md: a macro's output was left as a placeholder" in result.stderr
