@@ -97,8 +97,11 @@ schema: guard $(STAMP)
 pages-table: guard $(STAMP)
 	$(BIN)/python -m macros pages --write
 
+# Two workers (TEST_WORKERS=0: one process), each test file whole on one of them, longest files first
+# (tests/conftest.py): the browser sweep, the serve loop and the builds overlap.
+TEST_WORKERS ?= 2
 test: guard $(STAMP) browser java $(NPM_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(ARGS)
 
 bench: guard $(STAMP)
 	$(BIN)/python -m bench.run

@@ -68,23 +68,39 @@ def check(project: Path, *extra: str) -> subprocess.CompletedProcess[str]:
                cwd=project)
 
 
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], subprocess.CompletedProcess[str]]
+               ) -> Path:
+    """A folder that `build` makes once per test run. With pytest-xdist (`make test` runs two workers) the
+    first worker to need it builds it under the run's temporary folder while the others wait, then all use it."""
+    import fcntl
+
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, shared by its workers
+    out, done = base / name / name, base / f"{name}.built"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also when the build fails
+        if not done.exists():
+            shutil.rmtree(out.parent, ignore_errors=True)
+            out.parent.mkdir(parents=True)
+            result = build(out)
+            assert result.returncode == 0, result.stderr
+            done.touch()
+    return out
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project built once (online mode) into a temporary folder."""
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = mkdocs_build(ROOT, out)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built_once(tmp_path_factory, "site", lambda out: mkdocs_build(ROOT, out))
 
 
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project built once for opening from disk (`make offline`), into a temporary folder."""
-    out = tmp_path_factory.mktemp("offline") / "site-offline"
-    result = run([PY, "-c", "import sys; from macros.sitebuild import build_site; "
-                  f"sys.exit(build_site('offline', __import__('pathlib').Path({str(out)!r})))"], cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built_once(tmp_path_factory, "site-offline", lambda out: run(
+        [PY, "-c", "import sys; from macros.sitebuild import build_site; "
+         f"sys.exit(build_site('offline', __import__('pathlib').Path({str(out)!r})))"], cwd=ROOT))
 
 
 @pytest.fixture(scope="session")
@@ -101,18 +117,63 @@ def page(site: Path) -> Callable[[str], BeautifulSoup]:
     return get
 
 
+#: The test files that take longest (measured), first: `make test` runs the files on two workers (pytest-xdist,
+#: `--dist loadfile`, a file whole on one worker so that its module fixtures are made once), and a long file
+#: handed out last would leave one worker running it alone at the end.
+LONGEST_FIRST = ("test_browser.py", "test_serve.py", "test_injection.py", "test_atomic_build.py", "test_cache_trust.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the longest test files first (the order of the others, and of the tests in each file, is kept)."""
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
+def summary() -> dict[str, object]:
+    """What this process's tests covered, for the run's summary: browser work counted, and the HTML checker's lines."""
+    browser = sys.modules.get("test_browser")
+    html = sys.modules.get("test_html_valid")
+    return {"browser": dict(browser.COUNTS) if browser is not None else {},
+            "html": list(html.REPORT) if html is not None else []}
+
+
+WORKER_SUMMARIES: list[dict[str, object]] = []  # in the pytest-xdist controller: each worker's summary
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker: hand the summary to the controller, which prints it (a worker's output is not shown)."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["sco_summary"] = summary()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # type: ignore[no-untyped-def]
+    """In the pytest-xdist controller: keep each worker's summary."""
+    got = getattr(node, "workeroutput", {}).get("sco_summary")
+    if got:
+        WORKER_SUMMARIES.append(got)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
-    """Print the sizes of the hostile-input corpora, so a run's log says what was covered."""
+    """Print the sizes of the hostile-input corpora and what the browser and the HTML checker went through, so a
+    run's log says what was covered (added up over the workers when pytest-xdist ran them)."""
     from test_bad_data import CASES
     from test_injection import counts
 
     terminalreporter.write_line(f"bad-data corpus: {len(CASES) + 3} cases (table-driven plus non-UTF-8, 50 MB, "
                                 f"all-at-once)")
     terminalreporter.write_line(f"injection cross product: {counts()}")
-    from test_html_valid import REPORT
-
-    for line in REPORT:
-        terminalreporter.write_line(line)
-    browser = sys.modules.get("test_browser")
-    if browser is not None and any(browser.COUNTS.values()):
-        terminalreporter.write_line("browser tests: " + ", ".join(f"{n} {what}" for what, n in browser.COUNTS.items()))
+    parts = [summary(), *WORKER_SUMMARIES]
+    for part in parts:
+        for line in part["html"]:
+            terminalreporter.write_line(line)
+    browser: dict[str, int] = {}
+    for part in parts:
+        for what, n in part["browser"].items():
+            browser[what] = browser.get(what, 0) + n
+    if any(browser.values()):
+        terminalreporter.write_line("browser tests: " + ", ".join(f"{n} {what}" for what, n in browser.items()))

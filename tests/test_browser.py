@@ -178,12 +178,15 @@ MATERIAL_KNOWN = {"landmark-unique": "nav.md-nav[aria-labelledby]"}
 # (the markup and layout are the same as in the light scheme, which runs every rule).
 COLOUR_RULES = ["color-contrast", "link-in-text-block", "non-text-contrast"]
 
-AXE_START = """async ([rules, known]) => {
-  // sco.js looks at the tables just after the load event: let that happen first
-  await new Promise(done => setTimeout(done, 50));
+AXE_START = """([rules, known]) => {
+  // Started from a timer, so that this call returns at once: axe.run holds the page's thread until it is
+  // done, and called directly it made each tab wait for the one before (the tabs took turns). The timer
+  // also lets sco.js look at the tables just after the load event, as it does, before axe reads the page.
   const options = {resultTypes: ['violations']};
-  if (rules) options.runOnly = {type: 'rule', values: rules.filter(r => axe.getRules().some(g => g.ruleId === r))};
-  window.__axe = axe.run(document, options).then(r => r.violations.map(v => {
+  window.__axe = new Promise(done => setTimeout(done, 50)).then(() => {
+    if (rules) options.runOnly = {type: 'rule', values: rules.filter(r => axe.getRules().some(g => g.ruleId === r))};
+    return axe.run(document, options);
+  }).then(r => r.violations.map(v => {
     const nodes = v.nodes.filter(n => !(known[v.id] && document.querySelector(n.target[0])?.matches(known[v.id])));
     return nodes.length ? `${v.id} (${v.impact}): ` + nodes.slice(0, 4).map(n => n.target.join(' ')).join(' | ')
       + (nodes.length > 4 ? ` and ${nodes.length - 4} more` : '') : null;
@@ -244,17 +247,25 @@ def sweep(browser: Browser, served: Site) -> list[Report]:
             context.add_init_script(axe)
             pool = [watch(context.new_page(), served) for _ in range(tabs)]
             rules = None if scheme == "light" else COLOUR_RULES
-            for i in range(0, len(served.pages), tabs):
-                batch = list(zip(pool, served.pages[i:i + tabs]))
-                for tab, path in batch:  # load, and start axe; the tabs run it side by side
-                    tab.goto(served.url(path), wait_until="load")
-                    tab.evaluate(AXE_START, [rules, MATERIAL_KNOWN])
-                for tab, path in batch:
-                    violations = tab.evaluate("() => window.__axe")
-                    reports.append(Report(path, width, scheme, violations, tab.evaluate(MEASURE)))
-                COUNTS["page loads"] += len(batch)
-                COUNTS["axe runs"] += len(batch)
-                COUNTS["pages measured"] += len(batch)
+            pending: list[tuple[Page, str]] = []  # pages loaded whose axe run is under way, oldest first
+
+            def collect() -> None:
+                tab, path = pending.pop(0)
+                violations = tab.evaluate("() => window.__axe")
+                reports.append(Report(path, width, scheme, violations, tab.evaluate(MEASURE)))
+                COUNTS["page loads"] += 1
+                COUNTS["axe runs"] += 1
+                COUNTS["pages measured"] += 1
+
+            for i, path in enumerate(served.pages):  # each tab loads its next page as soon as its last is read
+                if len(pending) == tabs:
+                    collect()
+                tab = pool[i % tabs]
+                tab.goto(served.url(path), wait_until="load")
+                tab.evaluate(AXE_START, [rules, MATERIAL_KNOWN])
+                pending.append((tab, path))
+            while pending:
+                collect()
             context.close()
     assert served.external == [], served.external
     assert served.failed == [], served.failed

@@ -572,6 +572,12 @@ def _html(site: Path, page: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=None)
+def _soup(site: Path, page: str) -> BeautifulSoup:
+    """A page parsed once for the tests that only read it (a test that changes a tree parses its own)."""
+    return BeautifulSoup(_html(site, page), "html.parser")
+
+
 def test_hostile_text_is_shown_literally_in_html(hostile_site: Path) -> None:
     """In every page's HTML: nothing injected, no unsafe URL, and every string shown as written wherever it is shown."""
     found = [p for page in pages() for p in problems(_html(hostile_site, page), page)]
@@ -581,11 +587,11 @@ def test_hostile_text_is_shown_literally_in_html(hostile_site: Path) -> None:
 def test_urls_from_data_keep_their_address_and_scheme(hostile_site: Path) -> None:
     """Each source URL is linked as written (http(s) only) from the source page and from the Sources lists."""
     for i in range(len(HOSTILE)):
-        soup = BeautifulSoup(_html(hostile_site, _page_of(i, "source_page")), "html.parser")
+        soup = _soup(hostile_site, _page_of(i, "source_page"))
         meta = soup.find(id=f"source-source-a-s{i}").find(class_="sco-source-meta")
         link = meta.find("a")
         assert link["href"] == URLS[i % len(URLS)] and collapse(link.get_text()) == URLS[i % len(URLS)]
-        batch = BeautifulSoup(_html(hostile_site, _page_of(i, "fact")), "html.parser")
+        batch = _soup(hostile_site, _page_of(i, "fact"))
         originals = {a["href"].split("#:~:")[0] for a in batch.select("section.sco-sources a.sco-original")}
         assert URLS[i % len(URLS)].split("#")[0] in originals
 
@@ -635,7 +641,7 @@ def test_cited_on_labels_show_claims_as_written(hostile_site: Path) -> None:
     """A source page's "Cited on" link names a fact by its claim as the fact shows it: `{{ 7*7 }}` stays as written
     (every `*` was stripped from the label, which then read `{{ 77 }}`)."""
     i = HOSTILE.index("{{ 7*7 }} {{ config }}")
-    soup = BeautifulSoup(_html(hostile_site, _page_of(i, "cited_on")), "html.parser")
+    soup = _soup(hostile_site, _page_of(i, "cited_on"))
     labels = [collapse(a.get_text()) for a in soup.select(f"#q-quote-a-s{i} .sco-cited-on a")]
     assert any(shown(i, "fact-a.claim", "cited_on") in label for label in labels), labels
     assert not any("77" in label for label in labels), labels
