@@ -47,6 +47,7 @@ class Fragments:
     def __init__(self) -> None:
         self._held: list[str] = []
         self._late: list[str] = []
+        self._put_back: set[tuple[str, int]] = set()
 
     def hold(self, html: str) -> str:
         """A placeholder for `html`, to be replaced by `expand` once Markdown has converted the page."""
@@ -70,21 +71,27 @@ class Fragments:
         """The page's HTML with the late fragments in place, each passed through `finish` first."""
         if not self._late or "sco-fragment-late" not in html:
             return html
-        return _LATE.sub(lambda m: finish(self._late[int(m.group(1))]), html)
+
+        def back(match: re.Match[str]) -> str:
+            n = int(match.group(1))
+            self._put_back.add(("late", n))
+            return finish(self._late[n])
+
+        return _LATE.sub(back, html)
 
     def expand(self, text: str) -> str:
         """`text` (the page's Markdown or its HTML) with each placeholder replaced by its fragment."""
         if not self._held or "sco-fragment" not in text:
             return text
-        return _HELD.sub(lambda m: self._held[int(m.group(1) or m.group(2))], text)
 
+        def back(match: re.Match[str]) -> str:
+            n = int(match.group(1) or match.group(2))
+            self._put_back.add(("held", n))
+            return self._held[n]
 
-#: A placeholder as it is, or as Markdown escaped it (in a code span or block, where no fragment can go).
-_ANY = re.compile(r'(?:<|&lt;)!--sco-fragment(?:-late)?:\d+--|(?:<|&lt;)sco-fragment n=')
+        return _HELD.sub(back, text)
 
-
-def left_in(html: str) -> str:
-    """The first placeholder still in a finished page, or "" (a build with one left fails: a macro's markup used
-    where it cannot go, e.g. in Markdown code, would otherwise leave its placeholder on the page)."""
-    found = _ANY.search(html) if "sco-fragment" in html else None
-    return found.group() if found else ""
+    def missing(self) -> int:
+        """How many fragments were never put back: their placeholders went where no fragment can go (inside
+        Markdown code, which escapes them), so the page would show a placeholder instead (the build fails)."""
+        return len(self._held) + len(self._late) - len(self._put_back)

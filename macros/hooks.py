@@ -71,6 +71,12 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     held = citations.CURRENT.fragments.pop(page.url, None)
     if held is not None:
         page.content = held.expand_late(page.content, abbreviations_at_first_use)
+        if held.missing():  # e.g. a macro's markup inside Markdown code, which escaped its placeholder
+            from mkdocs.exceptions import PluginError
+
+            raise PluginError(f"docs/{page.file.src_uri}: {held.missing()} macro output(s) could not be put in the "
+                              "page (a macro that returns markup was used where Markdown keeps text as it is, such "
+                              "as inside `code`); use such macros in the page's text only")
     return context
 
 
@@ -156,14 +162,8 @@ def on_post_build(config: Any) -> None:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    from macros.fragments import left_in
     from macros.links import SiteLinks
 
-    if left_in(output):  # e.g. a macro's markup used where no hook puts it back (a front-matter field)
-        from mkdocs.exceptions import PluginError
-
-        raise PluginError(f"docs/{page.file.src_uri}: a macro's output was left as a placeholder "
-                          f"({left_in(output)}); use macros that return markup in the page's text only")
     if "<!--sco-record:" in output:  # the Changes page's records, linked where the site shows them
         from macros import opendata
 

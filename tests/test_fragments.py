@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -77,4 +78,19 @@ def test_a_placeholder_left_on_a_page_fails_the_build(project: Path) -> None:
                     encoding="utf-8")
     result = mkdocs_build(project)
     assert result.returncode != 0
-    assert "docs/about.md: a macro's output was left as a placeholder" in result.stderr
+    assert "docs/about.md: 1 macro output(s) could not be put in the page" in result.stderr
+
+
+def test_data_that_looks_like_a_placeholder_is_text(project: Path) -> None:
+    """A claim that reads like a placeholder is shown as written and does not stop the build."""
+    facts = project / "data" / "facts" / "synthesis.yaml"
+    text = facts.read_text(encoding="utf-8")
+    claim = re.search(r"^  claim: >-\n(?:    .*\n)+", text, re.M)
+    assert claim
+    fake = '<!--sco-fragment:0--> <sco-fragment n=\\"0\\"></sco-fragment>'
+    facts.write_text(text[:claim.start()] + f'  claim: "{fake}"\n' + text[claim.end():], encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    shown = [p for p in (project / "site").rglob("*.html")
+             if "sco-fragment:0--&gt; &lt;sco-fragment n=" in p.read_text(encoding="utf-8")]
+    assert shown
