@@ -315,10 +315,10 @@ def on_post_page_macros(env: Any) -> None:
     if notes:
         tail.append(held.hold(notes))
     if sources:
-        tail.append(held.hold_late(sources))  # out of the search index: put back after indexing
+        tail.append(held.hold(sources, late=True))  # out of the search index: put back after indexing
     json_ld = opendata.page_json_ld(renderer, page)
     if json_ld:
-        tail.append(held.hold_late(json_ld))
+        tail.append(held.hold(json_ld, late=True))
     # Abbreviation definitions serve the page's prose only: the page's own text and what macros
     # returned as plain text. Fragments (Markup) are HTML whose abbreviations are already marked,
     # and scanning them too cost seconds on pages that list thousands of records.
@@ -334,5 +334,5 @@ def on_post_page_macros(env: Any) -> None:
         target = Path(dump) / env.page.file.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         meta = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in (env.page.meta or {}).items())
-        target.write_text((f"---\n{meta}---\n" if meta else "") + held.expand_late(held.expand(env.markdown)),
+        target.write_text((f"---\n{meta}---\n" if meta else "") + held.inlined(env.markdown),
                           encoding="utf-8")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .fragments import Fragments
+
 
 @dataclass(frozen=True)
 class Citer:
@@ -58,7 +60,7 @@ class BuildState:
     dataset_pages: set[str] = field(default_factory=set)  # pages that describe the dataset in full
     size_pages: dict[str, None] = field(default_factory=dict)  # output files whose download sizes to fill in
     record_pages: dict[str, str] = field(default_factory=dict)  # anchor -> first page showing it
-    fragments: dict[str, Any] = field(default_factory=dict)  # page url -> its finished HTML (fragments.py)
+    fragments: dict[str, Fragments] = field(default_factory=dict)  # page url -> its finished HTML
 
     def page(self, url: str) -> PageCitations:
         return self.pages.setdefault(url, PageCitations())

@@ -70,11 +70,12 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
 
     held = citations.CURRENT.fragments.pop(page.url, None)
     if held is not None:
-        page.content = held.expand_late(page.content, abbreviations_at_first_use)
-        if held.missing():  # e.g. a macro's markup inside Markdown code, which escaped its placeholder
+        page.content = held.expand(page.content, late=True, finish=abbreviations_at_first_use)
+        missing = held.missing()
+        if missing:  # e.g. a macro's markup inside Markdown code, which escaped its placeholder
             from mkdocs.exceptions import PluginError
 
-            raise PluginError(f"docs/{page.file.src_uri}: {held.missing()} macro output(s) could not be put in the "
+            raise PluginError(f"docs/{page.file.src_uri}: {missing} macro output(s) could not be put in the "
                               "page (a macro that returns markup was used where Markdown keeps text as it is, such "
                               "as inside `code`); use such macros in the page's text only")
     return context
