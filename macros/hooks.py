@@ -20,7 +20,7 @@ from macros.background import BackgroundJob  # noqa: E402
 from macros.render import template_env  # noqa: E402
 
 _PLACEHOLDER = re.compile(r"<!--sco-cited-on:([a-z0-9-]+)-->")
-_env = template_env()
+_env = template_env()  # replaced at the start of each build (on_pre_build)
 _EXPORTS = BackgroundJob()
 
 

@@ -127,5 +127,12 @@ def test_serve_recompiles_only_edited_templates(tmp_path: Path, monkeypatch: pyt
     assert rebuild(kept) == "<div>1</div>" and compiled == ["a.html"] * 2, "an edited template is compiled again"
     compiled.clear()
     assert [rebuild(None) for _ in range(2)] == ["<div>1</div>"] * 2 and len(compiled) == 2, "a build keeps nothing"
+    from macros import factbase, hooks
+
     monkeypatch.setattr(render, "SERVE_TEMPLATES", None)
+    monkeypatch.setattr(factbase, "KEPT", None)  # on_startup sets both; restored after the test
+    hooks.on_startup("serve", dirty=False)  # what `mkdocs serve` does once, before its first build
+    assert isinstance(render.template_env().bytecode_cache, render.CompiledInMemory)
+    assert render.template_env().bytecode_cache is render.template_env().bytecode_cache, "one store for all rebuilds"
+    hooks.on_startup("build", dirty=False)
     assert render.template_env().bytecode_cache is None
