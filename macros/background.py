@@ -6,17 +6,24 @@ then on MkDocs spends as long again rendering the theme and the search index. Wr
 the exports in a child process meanwhile takes them off the build's wall time.
 
 Forking is done only where it is safe and useful: on a system with `fork`, in a
-process with no other thread (`mkdocs serve` runs a server thread, so it writes
-in-process). Otherwise the job runs at once, in-process.
+process with no other thread. Otherwise the job runs at once, in-process, except in
+`mkdocs serve` (which runs a server thread, so cannot fork): there the job runs in a
+thread once the rebuilt pages are in place (`after_build`), so an edited page is served
+without waiting for the downloads, and the next rebuild waits for it before it starts.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
 import traceback
 from typing import Callable
+
+#: Set by the hooks' `on_startup`: in `mkdocs serve`, a job that cannot fork runs after the build (see `after_build`).
+DEFER = False
+_AFTER: list[threading.Thread] = []  # the job running after the last serve build, if any
 
 
 class BackgroundJob:
@@ -24,15 +31,19 @@ class BackgroundJob:
 
     def __init__(self) -> None:
         self.pid: int | None = None
+        self.deferred: Callable[[], object] | None = None
 
     @staticmethod
     def can_fork() -> bool:
         return hasattr(os, "fork") and threading.active_count() == 1 and not os.environ.get("SCO_NO_FORK")
 
     def start(self, job: Callable[[], object]) -> None:
-        """Run `job` in a child; without a fork, run it at once."""
+        """Run `job` in a child; without a fork, run it at once (in `serve`: keep it for `after_build`)."""
         self.wait()  # never two at once
         if not self.can_fork():
+            if DEFER:
+                self.deferred = job
+                return
             job()
             return
         sys.stdout.flush()
@@ -59,3 +70,24 @@ class BackgroundJob:
         _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise RuntimeError("the background job failed (its error is printed above)")
+
+
+def after_build(job: Callable[[], object], what: str) -> None:
+    """Run `job` in a thread while `serve` shows the rebuilt pages; a failure is logged as an error naming `what`."""
+    wait_after_build()
+
+    def run() -> None:
+        try:
+            job()
+        except Exception as exc:  # noqa: BLE001 - reported in serve's log; a build runs the job in-line and fails
+            logging.getLogger("mkdocs.plugins.sco").error(f"{what} failed: {exc!r}")
+
+    thread = threading.Thread(target=run, name="sco-after-build", daemon=True)
+    thread.start()
+    _AFTER.append(thread)
+
+
+def wait_after_build() -> None:
+    """Wait for the job the last `serve` build left running (a new build starts by cleaning the site folder)."""
+    while _AFTER:
+        _AFTER.pop().join()

@@ -27,10 +27,11 @@ _EXPORTS = BackgroundJob()
 def on_startup(command: str, dirty: bool) -> None:
     """`mkdocs serve` keeps the validated data and the compiled templates in memory between rebuilds (see
     factbase.Kept, render.CompiledInMemory); a build keeps nothing."""
-    from macros import factbase, render
+    from macros import background, factbase, render
 
     factbase.KEPT = factbase.Kept() if command == "serve" else None
     render.SERVE_TEMPLATES = render.CompiledInMemory() if command == "serve" else None
+    background.DEFER = command == "serve"  # serve writes the downloads after showing the rebuilt pages
 
 
 def on_config(config: Any) -> Any:
@@ -157,9 +158,14 @@ def on_post_build(config: Any) -> None:
         _EXPORTS.wait()
     except RuntimeError as exc:
         raise PluginError(f"Writing the data exports failed: {exc}") from None
-    from macros import opendata
+    from macros import background, opendata
 
-    opendata.fill_sizes(citations.CURRENT, Path(config["site_dir"]))
+    state, site_dir = citations.CURRENT, Path(config["site_dir"])
+    job, _EXPORTS.deferred = _EXPORTS.deferred, None
+    if job is None:
+        opendata.fill_sizes(state, site_dir)
+    else:  # `serve`: the rebuilt pages are shown now, the downloads (and the Data page's sizes) follow
+        background.after_build(lambda: (job(), opendata.fill_sizes(state, site_dir)), "Writing the data exports")
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

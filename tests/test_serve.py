@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import time
 import urllib.request
 from pathlib import Path
 
@@ -47,6 +48,18 @@ def test_serve_memory_stays_flat_over_data_edits(tmp_path: Path) -> None:
             page = _get(url)
             assert f"Revision {n} of this entry." in page, f"edit {n} did not reach the page:\n" + "".join(log.lines)
             rss.append(tree_rss(proc.pid))
+        # the downloads follow the page (serve writes them once the rebuilt pages are shown): the last edit
+        # reaches the JSON export, and the Data page gets every download's size
+        base = log.url(0).rstrip("/")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            export, data_page = _get(base + "/data/sco-explainer.json"), _get(base + "/data/")
+            if f"Revision {EDITS} of this entry." in export and "sco-size:" not in data_page:
+                break
+            time.sleep(0.2)
+        assert f"Revision {EDITS} of this entry." in export, "the last edit never reached the JSON export"
+        assert "sco-size:" not in data_page and re.search(r"\d+(\.\d+)? (kB|MB|bytes)", data_page), \
+            "the Data page's download sizes were never filled in"
     finally:
         stop(proc)
     mib = [r / 2**20 for r in rss]
