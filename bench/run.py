@@ -99,7 +99,7 @@ def project(scale: int, base: Path) -> Path:
     if dest.exists():
         return dest
     dest.mkdir(parents=True)
-    for name in ("docs", "macros", "overrides"):
+    for name in ("docs", "macros", "overrides", "schema"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     if scale == 1:
@@ -125,6 +125,9 @@ def plain_project(data_project: Path) -> Path:
     # The same site: the data build's exports as static files, and its "Cited on" lists in place of the
     # placeholders the hooks fill, so the baseline publishes what the data build publishes.
     shutil.copytree(data_project / "site-dump" / "data", dest / "docs" / "data")
+    shutil.copytree(data_project / "site-dump" / "schema", dest / "docs" / "schema")
+    if (data_project / "site-dump" / "feed.xml").is_file():  # written only where the history is read
+        shutil.copy(data_project / "site-dump" / "feed.xml", dest / "docs" / "feed.xml")
     for page in (dest / "docs").rglob("*.md"):
         text = page.read_text(encoding="utf-8")
         if "<!--sco-cited-on:" not in text:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
-from .loader import MAX_FILE_BYTES, parse_bytes
+from .cache import ParseCache
+from .loader import MAX_FILE_BYTES, records_of
 from .schema import KINDS
 
 ACTIONS = ("added", "changed", "removed")
@@ -79,8 +80,11 @@ class History:
 _MEMO: dict[tuple[str, str], History] = {}
 
 
-def read(root: Path, data: str = "data") -> History:
-    """The history of `root/data`; never raises: a failure gives an unavailable History with its reason."""
+def read(root: Path, data: str = "data", cache: ParseCache | None = None) -> History:
+    """The history of `root/data`; never raises: a failure gives an unavailable History with its reason.
+
+    Old versions of records are parsed through the build's parse cache (keyed by their bytes), so a build
+    reads back what an earlier build parsed instead of parsing every changed record of every commit again."""
     try:
         top = _git(root, ["rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD"]).decode().split("\n")
     except _GitError as exc:
@@ -96,7 +100,7 @@ def read(root: Path, data: str = "data") -> History:
     if memo is not None:
         return memo
     try:
-        history = _read(root, prefix, head, data)
+        history = _read(root, prefix, head, data, cache)
     except _GitError as exc:
         return History(False, f"git could not read the history ({exc})", head=head)
     _MEMO.clear()
@@ -120,7 +124,7 @@ def _git(root: Path, args: list[str], stdin: bytes | None = None) -> bytes:
     return out.stdout
 
 
-def _read(root: Path, prefix: str, head: str, data: str) -> History:
+def _read(root: Path, prefix: str, head: str, data: str, cache: ParseCache | None = None) -> History:
     log = _git(root, ["log", "--no-merges", "--no-renames", "--raw", "--no-abbrev", "-z", "--format=%H", "--", data])
     commits = _parse_log(log)
     wanted = [head] + [sha for sha, _ in commits]
@@ -130,7 +134,7 @@ def _read(root: Path, prefix: str, head: str, data: str) -> History:
     objects = _cat(root, list(dict.fromkeys(wanted)))
     head_time = _commit_fields(objects[head])[0] if head in objects else None
     prefix_path = PurePosixPath(prefix) / data if prefix else PurePosixPath(data)
-    reader = _Reader(objects)
+    reader = _Reader(objects, cache)
     out: list[Commit] = []
     last: dict[tuple[str, str], str | None] = {}
     for sha, entries in commits:
@@ -158,7 +162,9 @@ def _read(root: Path, prefix: str, head: str, data: str) -> History:
                    last_changed={key: date for key, date in last.items() if date})
 
 
-_COLUMN_0 = re.compile(rb"^(?:(-)(?=[ \t\r\n]|$)|[^ \t\r\n#])", re.M)  # a list item's start (group 1), or other text
+_LINE_AT_COLUMN_0 = re.compile(rb"\n(?=[^ \t\r\n#])")  # a line with text (not a comment) at column 0
+_NOT_AT_COLUMN_0 = (b"", b" ", b"\t", b"\r", b"\n", b"#")
+_ITEM_MARK_END = (b"", b" ", b"\t", b"\r", b"\n")  # what may follow a list item's "-"
 
 
 _ID_LINE = re.compile(rb"""\A-[ \t]+id:[ \t]*(["']?)([a-z0-9]+(?:-[a-z0-9]+)*)\1[ \t]*(?:#[^\n]*)?\r?$""", re.M)
@@ -167,16 +173,17 @@ _ID_LINE = re.compile(rb"""\A-[ \t]+id:[ \t]*(["']?)([a-z0-9]+(?:-[a-z0-9]+)*)\1
 class _Version:
     """A record at one version: its values, or the text of its list item, parsed the first time they are needed."""
 
-    __slots__ = ("raw", "kind", "rel", "_data", "_parsed")
+    __slots__ = ("raw", "kind", "rel", "cache", "_data", "_parsed")
 
-    def __init__(self, kind: str, rel: str, raw: bytes = b"", data: Any = None) -> None:
-        self.kind, self.rel, self.raw = kind, rel, raw
+    def __init__(self, kind: str, rel: str, raw: bytes = b"", data: Any = None, cache: ParseCache | None = None
+                 ) -> None:
+        self.kind, self.rel, self.raw, self.cache = kind, rel, raw, cache
         self._data, self._parsed = data, data is not None
 
     def data(self) -> Any:
         """The record's values, or None when its text is not one readable record."""
         if not self._parsed:
-            records = _parse(self.raw, self.kind, self.rel)
+            records = _parse(self.raw, self.kind, self.rel, self.cache)
             self._data = next(iter(records.values())) if records is not None and len(records) == 1 else None
             self._parsed = True
         return self._data
@@ -202,8 +209,8 @@ class _Reader:
     by its id line. A version that does not split cleanly is parsed whole.
     """
 
-    def __init__(self, objects: dict[str, bytes]) -> None:
-        self.objects = objects
+    def __init__(self, objects: dict[str, bytes], cache: ParseCache | None = None) -> None:
+        self.objects, self.cache = objects, cache
         self.items: dict[tuple[bytes, str], _Version] = {}
         self.files: dict[tuple[str, str], dict[str, Any] | None] = {}
 
@@ -236,7 +243,7 @@ class _Reader:
         for item in items:
             version = self.items.get((item, kind))
             if version is None:
-                version = self.items[(item, kind)] = _Version(kind, rel, item)
+                version = self.items[(item, kind)] = _Version(kind, rel, item, cache=self.cache)
             record_id = version.id()
             if record_id is None:
                 return None  # not one clean record: read the file whole instead
@@ -247,7 +254,7 @@ class _Reader:
         if not raw:
             return {}
         if (sha, kind) not in self.files:
-            self.files[(sha, kind)] = _parse(raw, kind, rel)
+            self.files[(sha, kind)] = _parse(raw, kind, rel, self.cache)
         return self.files[(sha, kind)]
 
 
@@ -255,10 +262,11 @@ def _split(raw: bytes) -> list[bytes] | None:
     """A file's top-level list items as text (comments after an item go with it), or None when it
     has anything else at column 0 (a flow list, a mapping, a second document)."""
     starts: list[int] = []
-    for match in _COLUMN_0.finditer(raw):
-        if match.group(1):
-            starts.append(match.start())
-        elif starts or raw[match.start():match.start() + 4].rstrip() != b"---":
+    lines = _LINE_AT_COLUMN_0.finditer(raw)  # a newline is found by a fast scan; a `^` tried at every byte was not
+    for pos in ([0] if raw[:1] not in _NOT_AT_COLUMN_0 else []) + [m.end() for m in lines]:
+        if raw[pos:pos + 1] == b"-" and raw[pos + 1:pos + 2] in _ITEM_MARK_END:
+            starts.append(pos)
+        elif starts or raw[pos:pos + 4].rstrip() != b"---":
             return None  # only a document start may come before the first item
     return [raw[a:b] for a, b in zip(starts, starts[1:] + [len(raw)])]
 
@@ -276,12 +284,12 @@ def _too_deep(raw: bytes) -> bool:
     return False
 
 
-def _parse(raw: bytes, kind: str, rel: str) -> dict[str, Any] | None:
+def _parse(raw: bytes, kind: str, rel: str, cache: ParseCache | None = None) -> dict[str, Any] | None:
     """Records of YAML text by id; None when it cannot be read (a broken version is not an empty one)."""
     if _too_deep(raw):
         return None
     try:
-        found, problems = parse_bytes(raw, kind, rel)
+        found, problems = records_of(raw, kind, rel, cache)
     except Exception:  # noqa: BLE001 - an old version the loader cannot read is skipped, never fatal
         return None
     if problems and not found:

@@ -27,6 +27,8 @@ from .schema import KINDS, SCHEMA_VERSION, Record
 from .tables import Column, Table, tables, value_of
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: The JSON Schemas `make schema` writes from macros/schema.py; the site publishes these very files.
+SCHEMA_SOURCE = Path(__file__).resolve().parent.parent / "schema"
 
 #: Characters that make a spreadsheet read a cell as a formula (OWASP's list; the full-width forms
 #: too, which some spreadsheets read the same way).
@@ -193,7 +195,6 @@ def write_exports(fb: FactBase, site_dir: Path, commit: str, site_url: str = "",
                   exports: Exports | None = None) -> None:
     """Write every export into `site_dir` (see the module docstring)."""
     from .linkeddata import dataset_json_ld, dataset_node, distributions
-    from .schema_export import schema_for
 
     if exports is None:  # without a build's context: no history, the address given
         exports = Exports(fb, History(False, "not read"), _bare_info(site_url, commit), shown_on or {}, quote_pages or {})
@@ -214,9 +215,8 @@ def write_exports(fb: FactBase, site_dir: Path, commit: str, site_url: str = "",
         _write(site_dir / FEED_NAME, exports.feed.encode("utf-8"))
     schemas = site_dir / SCHEMA_DIR
     schemas.mkdir(parents=True, exist_ok=True)
-    for kind in KINDS:
-        text = json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        _write(schemas / f"{kind}.schema.json", text.encode("utf-8"))
+    for kind in KINDS:  # the committed files editors' tools read (a test keeps them equal to the models)
+        _write(schemas / f"{kind}.schema.json", (SCHEMA_SOURCE / f"{kind}.schema.json").read_bytes())
     if exports.offline_zip is not None:
         (site_dir / OFFLINE_ZIP_PATH).parent.mkdir(parents=True, exist_ok=True)
         _write(site_dir / OFFLINE_ZIP_PATH, exports.offline_zip.read_bytes())

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import changes as _changes
 from . import changelog as _history
+from .cache import ParseCache, cache_dir
 from .citations import BuildState
 from .dataset import (
     CSV_ZIP_NAME, EXPORT_DIR, FEED_NAME, JSON_NAME, JSONLD_NAME, OFFLINE_ZIP_NAME, OFFLINE_ZIP_PATH, PACKAGE_NAME, SCHEMA_DIR,
@@ -32,7 +33,7 @@ _SIZE = re.compile(r"<!--sco-size:([A-Za-z0-9_./-]+)-->")
 
 def start_build(state: BuildState, config: Any, project_dir: Path) -> None:
     """Read the history (once per build) and describe the dataset, for the macros and the exports."""
-    state.history = _history.read(project_dir)
+    state.history = _history.read(project_dir, cache=ParseCache(cache_dir(project_dir)))
     state.dataset = dataset_info(config, state.history)
     offline = os.environ.get("SCO_OFFLINE") == "true"  # the offline copy cannot hold itself
     state.offline_zip = None if offline else current_offline_zip(project_dir / OFFLINE_ZIP_NAME, state.history.head)

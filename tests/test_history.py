@@ -155,6 +155,31 @@ def test_no_history_is_reported_not_fatal(tmp_path: Path, setup: str, reason: st
     assert not h.available and reason in h.reason and h.commits == ()
 
 
+def test_old_versions_are_read_back_from_the_parse_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A later build reads the old versions of changed records from the parse cache: nothing parsed, same history."""
+    from macros import loader
+    from macros.cache import ParseCache
+
+    repo = Repo(tmp_path / "repo")
+    repo.write("data/facts/a.yaml", fact("one", "First claim.") + fact("two", "Second claim."))
+    repo.commit("Start")
+    repo.write("data/facts/a.yaml", fact("one", "First claim, corrected.") + fact("two", "Second, corrected."))
+    repo.commit("Correct both")
+    parsed: list[bytes] = []
+    real = loader.parse_bytes
+    monkeypatch.setattr(loader, "parse_bytes", lambda raw, *rest: parsed.append(raw) or real(raw, *rest))
+    uncached = summary(history.read(repo.root))
+    assert len(parsed) >= 4, "both versions of both changed records are parsed"
+    cache = ParseCache(tmp_path / "cache")
+    for build, parses in (("first", len(parsed)), ("later", 0)):
+        history._MEMO.clear()
+        parsed.clear()
+        assert summary(history.read(repo.root, cache=cache)) == uncached == [
+            ("Correct both", "2026-01-02", [("facts", "one", "changed"), ("facts", "two", "changed")]),
+            ("Start", "2026-01-01", [("facts", "one", "added"), ("facts", "two", "added")])]
+        assert len(parsed) == parses, f"{build} build parsed {len(parsed)} versions"
+
+
 def test_split_items_fall_back_to_the_whole_file() -> None:
     """A file is split into its top-level items only when nothing else sits at column 0."""
     assert history._split(b"# c\n---\n- id: a\n  x: 1\n# note\n- id: b\n") == [b"- id: a\n  x: 1\n# note\n", b"- id: b\n"]
