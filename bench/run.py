@@ -622,6 +622,8 @@ def rewrite(json_path: Path = OUT / "report.json") -> None:
 
 #: What `--update` can measure again: name -> (the report's list, how to measure it at a scale).
 UPDATES: dict[str, tuple[str, Callable[[int, Path, Path], dict[str, Any]]]] = {
+    "load": ("load", lambda scale, proj, base: bench_load(scale, proj)),
+    "build": ("build", lambda scale, proj, base: bench_build(scale, proj)),
     "pairs": ("pairs", lambda scale, proj, base: bench_pairs(scale, proj)),
     "coldwarm": ("coldwarm", lambda scale, proj, base: bench_coldwarm(scale, proj, base)),
     "coldwarm-restored": ("coldwarm", lambda scale, proj, base: bench_coldwarm(scale, proj, base, restored=True)),
@@ -631,7 +633,8 @@ UPDATES: dict[str, tuple[str, Callable[[int, Path, Path], dict[str, Any]]]] = {
 
 
 def update(items: list[str], json_path: Path = OUT / "report.json") -> None:
-    """`python -m bench.run --update NAME:SCALE ...` (names: see UPDATES): measure only those rows, replace them in
+    """`python -m bench.run --update NAME:SCALE ...` (load, build, pairs, coldwarm, coldwarm-restored, editloop):
+    measure only those rows, replace them in
     report.json (a row of the same kind, scale and parse cache), and say in the report when and at which commit."""
     report = json.loads(json_path.read_text(encoding="utf-8"))
     base = Path(tempfile.mkdtemp(prefix="sco-bench-"))
