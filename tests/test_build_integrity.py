@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from conftest import PY, ROOT, copy_project, run
 
@@ -16,6 +16,15 @@ from conftest import PY, ROOT, copy_project, run
 @functools.lru_cache(maxsize=None)
 def parsed(file: Path) -> BeautifulSoup:
     return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+
+
+@functools.lru_cache(maxsize=None)
+def first_ids(file: Path) -> dict[str, Tag]:
+    """Each id's first element in a parsed page, as `find(id=...)` finds it: one walk of the page for all look-ups."""
+    ids: dict[str, Tag] = {}
+    for el in parsed(file).find_all(id=True):
+        ids.setdefault(el["id"], el)
+    return ids
 
 
 def tree_hash(root: Path) -> dict[str, str]:
@@ -80,7 +89,7 @@ def test_citations_and_backlinks_point_at_quotes_and_facts(site: Path, kind: str
             assert fragment.startswith(prefix)
             target_file = (file.parent / a["href"].split("#")[0]).resolve()
             target_file = target_file / "index.html" if target_file.is_dir() else target_file
-            element = parsed(target_file).find(id=fragment)
+            element = first_ids(target_file).get(fragment)
             wanted = "sco-source-quote" if kind == "citation" else "sco-fact"
             in_prose = kind == "backlink" and element is not None and "sco-fact-ref" in element.parent.get("class", [])
             assert element is not None and (wanted in element.get("class", []) or in_prose), a["href"]

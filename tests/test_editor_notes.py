@@ -8,12 +8,12 @@ either right there or, for a small mark in prose, in the page's Editor's notes s
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
 import shutil
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -27,37 +27,50 @@ FB = load(ROOT / "data", ROOT)
 PHRASING = {"a", "span", "abbr", "em", "strong", "code", "time", "q", "sup", "br"}
 
 
-def pages(site: Path) -> Iterator[tuple[str, BeautifulSoup]]:
+@functools.lru_cache(maxsize=None)
+def parsed(site: Path) -> list[tuple[str, BeautifulSoup, dict[str, Tag]]]:
+    """Each page of the built site parsed once for the tests that only read it, with its ids (see `first_ids`)."""
+    out = []
     for path in sorted(site.rglob("*.html")):
         if "assets" in path.parts or path.name == "404.html":
             continue
-        yield path.relative_to(site).as_posix(), BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        out.append((path.relative_to(site).as_posix(), soup, first_ids(soup)))
+    return out
 
 
-def containers(soup: BeautifulSoup, kind: str, record_id: str, part: str | None) -> list[Tag]:
-    """The elements that show a record (or one part of it) on a page."""
+def first_ids(soup: BeautifulSoup) -> dict[str, Tag]:
+    """Each id's first element, as `soup.find(id=...)` finds it: one walk of the page instead of one per look-up."""
+    ids: dict[str, Tag] = {}
+    for el in soup.find_all(id=True):
+        ids.setdefault(el["id"], el)
+    return ids
+
+
+def containers(soup: BeautifulSoup, ids: dict[str, Tag], kind: str, record_id: str, part: str | None) -> list[Tag]:
+    """The elements that show a record (or one part of it) on a page (`ids`: the page's `first_ids`)."""
     found: list[Tag] = []
     if kind == "facts":
-        el = soup.find(id=f"fact-{record_id}")
+        el = ids.get(f"fact-{record_id}")
         if el is not None:  # a fact in a list or paragraph, or a sentence of prose ending in its markers
             found.append(el if "sco-fact" in (el.get("class") or []) else el.find_parent(class_="sco-fact-ref"))
     elif kind == "quotes":
-        el = soup.find(id=f"q-{record_id}")
+        el = ids.get(f"q-{record_id}")
         if el is not None:
             found.append(el)
         found += [a.find_parent("li") for a in soup.select(f"section.sco-sources a[href$='#q-{record_id}']")]
     elif kind == "events":
-        el = soup.find(id=f"event-{record_id}")
+        el = ids.get(f"event-{record_id}")
         found += [el] if el is not None else []
     elif kind == "figures":
-        el = soup.find(id=f"fig-{record_id}")
+        el = ids.get(f"fig-{record_id}")
         if el is not None:
             found.append(el if el.name == "tr" else el.parent)
     elif kind == "glossary":
-        el = soup.find(id=f"term-{record_id}")  # the term's heading; its definition follows
+        el = ids.get(f"term-{record_id}")  # the term's heading; its definition follows
         found += [el.find_next_sibling(["p", "dd"])] if el is not None else []
     elif kind == "positions":
-        el = soup.find(id=f"position-{record_id}")
+        el = ids.get(f"position-{record_id}")
         if el is not None:
             if part is None:
                 found.append(el)
@@ -68,7 +81,7 @@ def containers(soup: BeautifulSoup, kind: str, record_id: str, part: str | None)
             else:
                 found.append(el.select_one(f".sco-stance-{part.split(':', 1)[1]}"))
     elif kind == "membership":
-        first = soup.find(id=f"member-{record_id}")
+        first = ids.get(f"member-{record_id}")
         if first is not None:
             span = int(first.th["rowspan"]) if first.th and first.th.get("rowspan") else 1
             rows = [first] + first.find_next_siblings("tr")[: span - 1]
@@ -100,10 +113,10 @@ def test_every_note_is_beside_every_appearance_of_what_it_qualifies(site: Path) 
     """On every page, each record (or part) a note qualifies carries the note, with its references reachable."""
     seen: dict[str, set[str]] = {n: set() for n in FB.notes}
     checked = 0
-    for url, soup in pages(site):
+    for url, soup, ids in parsed(site):
         for note in FB.notes.values():
             for target in note.qualifies:
-                for element in containers(soup, target.kind, target.id, target.part):
+                for element in containers(soup, ids, target.kind, target.id, target.part):
                     shown = element.select(f"[data-note='{note.id}']")
                     assert shown, f"{url}: {target.kind} {target.id} {target.part or ''} is shown without note {note.id}"
                     references_reachable(soup, shown[0], note.id)
@@ -116,7 +129,7 @@ def test_every_note_is_beside_every_appearance_of_what_it_qualifies(site: Path) 
 def test_notes_are_marked_as_the_sites_own(site: Path) -> None:
     """Every page with a note has an 'Editor's notes' section saying the notes are the site's, not the sources'."""
     found = 0
-    for url, soup in pages(site):
+    for url, soup, _ in parsed(site):
         if not soup.select("[data-note]"):
             continue
         section = soup.select_one("section.sco-ednotes")
