@@ -215,11 +215,22 @@ def write_exports(fb: FactBase, site_dir: Path, commit: str, site_url: str = "",
         _write(site_dir / FEED_NAME, exports.feed.encode("utf-8"))
     schemas = site_dir / SCHEMA_DIR
     schemas.mkdir(parents=True, exist_ok=True)
-    for kind in KINDS:  # the committed files editors' tools read (a test keeps them equal to the models)
-        _write(schemas / f"{kind}.schema.json", (SCHEMA_SOURCE / f"{kind}.schema.json").read_bytes())
+    for kind in KINDS:
+        _write(schemas / f"{kind}.schema.json", schema_bytes(kind))
     if exports.offline_zip is not None:
         (site_dir / OFFLINE_ZIP_PATH).parent.mkdir(parents=True, exist_ok=True)
         _write(site_dir / OFFLINE_ZIP_PATH, exports.offline_zip.read_bytes())
+
+
+def schema_bytes(kind: str) -> bytes:
+    """A kind's JSON Schema as published: the committed file editors' tools read (a test keeps it equal to the
+    models), else (a copy of the project without schema/) made from the models as `make schema` makes it."""
+    try:
+        return (SCHEMA_SOURCE / f"{kind}.schema.json").read_bytes()
+    except FileNotFoundError:
+        from .schema_export import schema_for
+
+        return (json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 def _bare_info(site_url: str, commit: str) -> DatasetInfo:
