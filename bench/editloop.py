@@ -105,11 +105,32 @@ def save(path: Path, text: str, scratch: Path) -> None:
     os.replace(tmp, path)
 
 
-def edit_loop(proj: Path, edits: int) -> dict[str, list[float]]:
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its threads, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pid: int, quiet: float = 1.0, timeout: float = 900) -> None:
+    """Wait until a process has used no CPU for `quiet` seconds (serve has written the downloads after a rebuild)."""
+    deadline, last, since = time.monotonic() + timeout, tree_cpu(pid), time.monotonic()
+    while time.monotonic() - since < quiet:
+        if time.monotonic() > deadline:
+            raise AssertionError("serve never went idle")
+        time.sleep(0.2)
+        now = tree_cpu(pid)
+        if now - last > 0.02:
+            last, since = now, time.monotonic()
+
+
+def edit_loop(proj: Path, edits: int, paired: bool = False) -> dict[str, list[float]]:
+    """Save a data file `edits` times in `mkdocs serve`: the time from each save to serve's reload signal, and
+    memory after it. `paired`: after each edit, once serve is idle, a warm full build of the same copy, so that
+    each edit has a build measured beside it (as the other ratios alternate their builds)."""
     target = sorted((proj / "data" / "facts").glob("*.yaml"))[-1]  # the last facts file (synthetic names differ)
     original = target.read_text(encoding="utf-8")
     proc, log = start_serve(proj)
-    latency, rss = [], [tree_rss(proc.pid) / 2**20]
+    latency, rss, builds = [], [tree_rss(proc.pid) / 2**20], []
     try:
         for n in range(1, edits + 1):
             save(target, original + f"\n# benchmark edit {n}\n", proj.parent)
@@ -117,14 +138,20 @@ def edit_loop(proj: Path, edits: int) -> dict[str, list[float]]:
             log.wait_rebuilt(n, 900)
             latency.append(time.perf_counter() - start)
             rss.append(tree_rss(proc.pid) / 2**20)
+            if paired:
+                wait_idle(proc.pid)
+                builds.append(build_timed(proj)[0])
     finally:
         stop(proc)
         target.write_text(original, encoding="utf-8")
-    return {"latency": latency, "rss": rss}
+    return {"latency": latency, "rss": rss, "builds": builds}
 
 
 #: Warm full builds (`mkdocs build` of the same copy, after the edit loop) to compare edit → page with.
 WARM_BUILDS = 5
+#: Up to this many edits (the largest scale's 10), each edit is paired with a warm build made right after it, once
+#: serve is idle: machine drift then hits both alike. Above it, WARM_BUILDS builds after the loop.
+PAIRED_UP_TO = 10
 
 
 def measure(scale: int, proj: Path, edits: int) -> dict[str, Any]:
@@ -132,19 +159,26 @@ def measure(scale: int, proj: Path, edits: int) -> dict[str, Any]:
     bootstrap 95 % intervals of the medians."""
     from bench.coldwarm import bootstrap
 
-    r = edit_loop(proj, edits)
-    build_timed(proj)  # warm-up: the parse cache holds every file, as a developer's second build finds it
-    builds = [build_timed(proj)[0] for _ in range(WARM_BUILDS)]
+    paired = edits <= PAIRED_UP_TO
+    if paired:
+        build_timed(proj)  # warm-up: the parse cache holds every file, as a developer's second build finds it
+    r = edit_loop(proj, edits, paired)
+    if paired:
+        builds = r["builds"]
+        ratios = [x / b for x, b in zip(r["latency"], builds)]
+    else:
+        build_timed(proj)  # warm-up, as above
+        builds = [build_timed(proj)[0] for _ in range(WARM_BUILDS)]
+        ratios = [x / statistics.median(builds) for x in r["latency"]]
     build = statistics.median(builds)
     lat = r["latency"]
     low, high = bootstrap(lat)
-    ratios = [x / build for x in lat]
     rlow, rhigh = bootstrap(ratios)
     return {"scale": scale, "edits": edits, "rss": [round(m, 1) for m in r["rss"]], "rss_first": round(r["rss"][1]),
             "rss_last": round(r["rss"][-1]),
             "latency": {"median": round(statistics.median(lat), 2), "low": round(low, 2), "high": round(high, 2),
                         "min": round(min(lat), 2), "max": round(max(lat), 2), "runs": [round(x, 3) for x in lat]},
-            "build": round(build, 2), "builds": [round(b, 3) for b in builds],
+            "build": round(build, 2), "builds": [round(b, 3) for b in builds], "paired": paired,
             "latency_vs_build": {"median": round(statistics.median(ratios), 3), "low": round(rlow, 3),
                                  "high": round(rhigh, 3)}}
 

@@ -506,14 +506,17 @@ def markdown(r: dict[str, Any]) -> str:
     lines += ["", "## `mkdocs serve`: memory and edit → page", "",
               "`mkdocs serve` on a copy of the project; a data file is saved (written whole, then moved into place) "
               "again and again, each time waiting for serve's reload signal, which comes once the rebuilt site is in "
-              "place; memory is the resident memory of serve and its children after each edit. Then warm full builds "
-              "of the same copy, for comparison (bench/editloop.py).", "",
+              "place; memory is the resident memory of serve and its children after each edit. Warm full builds of the "
+              "same copy to compare with (bench/editloop.py): where a row says paired, one right after each edit, once "
+              "serve is idle (its downloads written), and the ratio is taken pair by pair; otherwise five after the "
+              "loop, and each edit is divided by their median.", "",
               "| scale | edits | memory after the first edit (MiB) | after the last | edit → page, median (s) (95 % CI) "
               "| min–max (s) | warm full build (s) | edit → page / build (95 % CI) |",
               "|---|---|---|---|---|---|---|---|"]
     for x in r.get("editloop", []):
         lat = x["latency"]
-        lines.append(f"| ×{x['scale']} | {x['edits']} | {x['rss_first']} | {x['rss_last']} | {lat['median']} "
+        lines.append(f"| ×{x['scale']} | {x['edits']}{' (paired)' if x.get('paired') else ''} | {x['rss_first']} | "
+                     f"{x['rss_last']} | {lat['median']} "
                      f"({lat['low']}–{lat['high']}) | {lat['min']}–{lat['max']} | {x['build']} | "
                      f"{_ci(x['latency_vs_build'])} |")
     if r.get("weight"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -52,8 +53,12 @@ def test_serve_memory_stays_flat_over_data_edits(tmp_path: Path) -> None:
         # reaches the JSON export, and the Data page gets every download's size
         base = log.url(0).rstrip("/")
         deadline = time.monotonic() + 120
+        export = data_page = ""
         while time.monotonic() < deadline:
-            export, data_page = _get(base + "/data/sco-explainer.json"), _get(base + "/data/")
+            try:
+                export, data_page = _get(base + "/data/sco-explainer.json"), _get(base + "/data/")
+            except urllib.error.HTTPError as error:  # 404 until the thread has written the file
+                assert error.code == 404, error
             if f"Revision {EDITS} of this entry." in export and "sco-size:" not in data_page:
                 break
             time.sleep(0.2)
