@@ -105,20 +105,20 @@ def save(path: Path, text: str, scratch: Path) -> None:
     os.replace(tmp, path)
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process and its threads, from /proc/PID/stat."""
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process, all its threads, from /proc/PID/stat."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_idle(pid: int, quiet: float = 1.0, timeout: float = 900) -> None:
     """Wait until a process has used no CPU for `quiet` seconds (serve has written the downloads after a rebuild)."""
-    deadline, last, since = time.monotonic() + timeout, tree_cpu(pid), time.monotonic()
+    deadline, last, since = time.monotonic() + timeout, process_cpu(pid), time.monotonic()
     while time.monotonic() - since < quiet:
         if time.monotonic() > deadline:
             raise AssertionError("serve never went idle")
         time.sleep(0.2)
-        now = tree_cpu(pid)
+        now = process_cpu(pid)
         if now - last > 0.02:
             last, since = now, time.monotonic()
 
@@ -160,18 +160,12 @@ def measure(scale: int, proj: Path, edits: int) -> dict[str, Any]:
     from bench.coldwarm import bootstrap
 
     paired = edits <= PAIRED_UP_TO
-    if paired:
-        build_timed(proj)  # warm-up: the parse cache holds every file, as a developer's second build finds it
+    build_timed(proj)  # warm-up: the parse cache holds every file, as a developer's second build finds it
     r = edit_loop(proj, edits, paired)
-    if paired:
-        builds = r["builds"]
-        ratios = [x / b for x, b in zip(r["latency"], builds)]
-    else:
-        build_timed(proj)  # warm-up, as above
-        builds = [build_timed(proj)[0] for _ in range(WARM_BUILDS)]
-        ratios = [x / statistics.median(builds) for x in r["latency"]]
-    build = statistics.median(builds)
     lat = r["latency"]
+    builds = r["builds"] if paired else [build_timed(proj)[0] for _ in range(WARM_BUILDS)]
+    build = statistics.median(builds)
+    ratios = [x / b for x, b in zip(lat, builds)] if paired else [x / build for x in lat]
     low, high = bootstrap(lat)
     rlow, rhigh = bootstrap(ratios)
     return {"scale": scale, "edits": edits, "rss": [round(m, 1) for m in r["rss"]], "rss_first": round(r["rss"][1]),

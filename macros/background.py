@@ -72,6 +72,17 @@ class BackgroundJob:
             raise RuntimeError("the background job failed (its error is printed above)")
 
 
+    def finish(self, then: Callable[[], object], what: str) -> None:
+        """At the end of a build: wait for the job (RuntimeError if it failed), then run `then`. In `serve`, the
+        job kept by `start` and then `then` run in a thread after the build (`after_build`)."""
+        self.wait()
+        job, self.deferred = self.deferred, None
+        if job is None:
+            then()
+        else:
+            after_build(lambda: (job(), then()), what)
+
+
 def after_build(job: Callable[[], object], what: str) -> None:
     """Run `job` in a thread while `serve` shows the rebuilt pages; a failure is logged as an error naming `what`."""
     wait_after_build()

@@ -228,9 +228,9 @@ def schema_bytes(kind: str) -> bytes:
     try:
         return (SCHEMA_SOURCE / f"{kind}.schema.json").read_bytes()
     except FileNotFoundError:
-        from .schema_export import schema_for
+        from .schema_export import schema_text
 
-        return (json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        return schema_text(kind).encode("utf-8")
 
 
 def _bare_info(site_url: str, commit: str) -> DatasetInfo:

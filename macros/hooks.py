@@ -154,18 +154,13 @@ def on_post_build(config: Any) -> None:
     """The exports must be complete, and must have succeeded, before the build counts as done."""
     from mkdocs.exceptions import PluginError
 
-    try:
-        _EXPORTS.wait()
-    except RuntimeError as exc:
-        raise PluginError(f"Writing the data exports failed: {exc}") from None
-    from macros import background, opendata
+    from macros import opendata
 
     state, site_dir = citations.CURRENT, Path(config["site_dir"])
-    job, _EXPORTS.deferred = _EXPORTS.deferred, None
-    if job is None:
-        opendata.fill_sizes(state, site_dir)
-    else:  # `serve`: the rebuilt pages are shown now, the downloads (and the Data page's sizes) follow
-        background.after_build(lambda: (job(), opendata.fill_sizes(state, site_dir)), "Writing the data exports")
+    try:  # in `serve`, the downloads (and the Data page's sizes) follow the rebuilt pages
+        _EXPORTS.finish(lambda: opendata.fill_sizes(state, site_dir), "Writing the data exports")
+    except RuntimeError as exc:
+        raise PluginError(f"Writing the data exports failed: {exc}") from None
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -55,11 +55,16 @@ def schema_for(kind: str) -> dict[str, Any]:
     return schema
 
 
+def schema_text(kind: str) -> str:
+    """A kind's JSON Schema as `make schema` writes it into schema/."""
+    return json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def write_schemas(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in KINDS:
         path = out / f"{kind}.schema.json"
-        path.write_text(json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(schema_text(kind), encoding="utf-8")
         written.append(path)
     return written
