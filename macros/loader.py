@@ -49,6 +49,9 @@ _INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _BOOL, _NULL = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 _constructor = yaml.constructor.SafeConstructor()
 _NULLS = {"", "~", "null", "Null", "NULL"}
+#: First characters of a plain scalar for which one of PyYAML's implicit resolvers may give a tag other than str
+#: (a number, bool, null, timestamp, merge key...); a plain scalar starting with anything else is a string.
+_RESOLVED_BY_FIRST = frozenset(_Loader.yaml_implicit_resolvers)
 _ALIASES = ("anchors and aliases (&name / *name) are not allowed", "write the value out in full")
 
 class RawRecord:
@@ -114,9 +117,7 @@ class _Builder:
         self.parser = parser
         self.nodes = 0
         self.error: tuple[int, str, str] | None = None
-
-    def next(self) -> Event:
-        return self.parser.get_event()
+        self.keys: dict[str, str] = {}  # plain untagged keys already read in this file, by their text
 
     def fail(self, event: Event, message: str, hint: str = "") -> None:
         if self.error is None:
@@ -124,6 +125,10 @@ class _Builder:
 
     def count(self, event: Event, depth: int) -> None:
         self.nodes += 1
+        self.limit(event, depth)
+
+    def limit(self, event: Event, depth: int) -> None:
+        """Refuse the file once it holds too many values or nests too deep (see the class)."""
         if self.nodes > MAX_NODES:
             raise _Abort(event.start_mark.line + 1, f"more than {MAX_NODES:,} values in one file",
                          "split it into several files in a folder")
@@ -132,38 +137,59 @@ class _Builder:
                          "check the indentation and brackets: a record needs only a few levels")
 
     def value(self, event: Event, lines: dict[tuple[Any, ...], int], path: tuple[Any, ...], depth: int) -> Any:
-        """The value that starts with `event`, its events consumed; None where it has a problem."""
-        self.count(event, depth)
-        if isinstance(event, AliasEvent) or event.anchor is not None:
+        """The value that starts with `event`, its events consumed; None where it has a problem.
+
+        The common cases (an untagged scalar, a list, a mapping, no anchor) are tested by exact type first:
+        this runs once per value, 1.2 million times for the ×100 benchmark's data."""
+        kind = type(event)
+        self.nodes += 1
+        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            self.limit(event, depth)
+        if event.anchor is not None or kind is AliasEvent:
             self.fail(event, *_ALIASES)
-            if isinstance(event, AliasEvent):
+            if kind is AliasEvent:
                 return None
-        lines.setdefault(path, event.start_mark.line + 1)
-        if isinstance(event, ScalarEvent):
+        if path not in lines:
+            lines[path] = event.start_mark.line + 1
+        if kind is ScalarEvent:
+            if event.tag is None:
+                text = event.value
+                if not event.implicit[0] or (text and text[0] not in _RESOLVED_BY_FIRST):
+                    return text  # quoted, or plain and no implicit tag can match: a string
             return self.scalar(event)
-        if isinstance(event, SequenceStartEvent):
+        get = self.parser.get_event
+        if kind is SequenceStartEvent:
             if event.tag not in (None, "!", _SEQ):
                 self.fail(event, f"the tag {event.tag} is not allowed",
                           "data files hold plain strings, numbers, lists and mappings only")
             items: list[Any] = []
-            while not isinstance(item := self.next(), SequenceEndEvent):
+            while type(item := get()) is not SequenceEndEvent:
                 items.append(self.value(item, lines, path + (len(items),), depth + 1))
             return items
-        assert isinstance(event, MappingStartEvent)
+        assert kind is MappingStartEvent
         if event.tag not in (None, "!", _MAP):
             self.fail(event, f"the tag {event.tag} is not allowed",
                       "data files hold plain strings, numbers, lists and mappings only")
         result: dict[Any, Any] = {}
-        while not isinstance(key_event := self.next(), MappingEndEvent):
-            key = self.key(key_event, depth)
-            value_event = self.next()
+        keys = self.keys
+        while type(key_event := get()) is not MappingEndEvent:
+            plain = type(key_event) is ScalarEvent and key_event.tag is None and key_event.implicit[0]
+            key = keys.get(key_event.value) if plain and key_event.anchor is None else None
+            if key is None:
+                key = self.key(key_event, depth)
+                if plain and type(key) is str:
+                    keys[key_event.value] = key  # a plain word read before: the same text is the same key
+            else:
+                self.count(key_event, depth + 1)
+            value_event = get()
             if key is _NO_KEY or key in result:
                 if key is not _NO_KEY:
                     self.duplicate(key_event, key, lines.get(path + (key,), 0))
                 self.value(value_event, {}, (), depth + 1)
                 continue
-            lines[path + (key,)] = key_event.start_mark.line + 1
-            result[key] = self.value(value_event, lines, path + (key,), depth + 1)
+            at = path + (key,)
+            lines[at] = key_event.start_mark.line + 1
+            result[key] = self.value(value_event, lines, at, depth + 1)
         return result
 
     def duplicate(self, event: Event, key: Any, first: int) -> None:
