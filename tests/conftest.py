@@ -30,6 +30,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    BUILDS.close()
     folder = getattr(config, "_sco_cache", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
@@ -50,11 +51,83 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
-def run(args: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+def child_env() -> dict[str, str]:
     # Bytecode as `make` sets it up (written beside the sources): a child that may not write
     # bytecode would compile every module it imports on each run.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["NO_MKDOCS_2_WARNING"] = "1"
+    return env
+
+
+class BuildServer:
+    """tests/buildserver.py, started on first use: `python -m` commands forked from a process that has imported
+    MkDocs and its plugins already (see that file), one server per test process."""
+
+    MODULES = ("mkdocs", "macros", "macros.sitebuild")  # what it runs; anything else runs in a process of its own
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[str] | None = None
+        self.env: dict[str, str] = {}
+
+    def start(self) -> subprocess.Popen[str]:
+        if self.proc is None or self.proc.poll() is not None:
+            import tempfile
+
+            self.env = child_env()
+            self.proc = subprocess.Popen([PY, str(Path(__file__).with_name("buildserver.py"))], env=self.env,
+                                         cwd=tempfile.gettempdir(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         text=True, encoding="utf-8")
+        return self.proc
+
+    def fits(self, args: list[str], env: dict[str, str]) -> bool:
+        """Whether a fork of the server runs `args` as a new process would: the module is one it runs, and the
+        variables Python reads at start-up are the server's (os.fork cannot change them)."""
+        if not (hasattr(os, "fork") and hasattr(os, "pidfd_open")) or args[:2] != [PY, "-m"] or len(args) < 3:
+            return False
+        if args[2] not in self.MODULES:
+            return False
+        start = self.env or child_env()
+        return {k: v for k, v in env.items() if k.startswith("PYTHON")} == \
+            {k: v for k, v in start.items() if k.startswith("PYTHON")}
+
+    def run(self, args: list[str], cwd: Path, env: dict[str, str], timeout: float
+            ) -> subprocess.CompletedProcess[str]:
+        import json
+        import locale
+
+        proc = self.start()
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(json.dumps({"module": args[2], "args": args[3:], "cwd": str(cwd), "env": env,
+                                     "timeout": timeout}) + "\n")
+        proc.stdin.flush()
+        answer = json.loads(proc.stdout.readline())
+        encoding = locale.getpreferredencoding(False)
+
+        def text(field: str) -> str:  # as subprocess.run(text=True) reads it: universal newlines
+            raw = answer[field].encode("latin-1").decode(encoding)
+            return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+        if answer["timeout"]:
+            raise subprocess.TimeoutExpired(args, timeout, text("stdout"), text("stderr"))
+        return subprocess.CompletedProcess(args, answer["returncode"], text("stdout"), text("stderr"))
+
+    def close(self) -> None:
+        if self.proc is not None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+            self.proc = None
+
+
+BUILDS = BuildServer()
+
+
+def run(args: list[str], cwd: Path, timeout: int = 300, fresh: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run a command as the user would, its output captured. `python -m mkdocs / macros ...` is forked from the
+    build server (imports done once) unless `fresh`: a process of its own, with a hash seed of its own."""
+    env = child_env()
+    if not fresh and BUILDS.fits(args, env):
+        return BUILDS.run(args, cwd, env, timeout)
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 

@@ -1,0 +1,116 @@
+"""Run `python -m MODULE ...` for the tests in a child forked from a process that has imported MkDocs already.
+
+Most tests build a copy of the site, or check its data, in a process of its own; about a fifth of each such
+build was Python starting and importing MkDocs, Material, Markdown, pydantic, PyYAML and mkdocs-macros. This
+server imports those third-party packages once, never the project's own `macros` package or hooks (each test's
+copy has its own, possibly altered), and forks a child per command. The child runs the module as `python -m`
+would: in the requested folder (first on sys.path), with the requested environment, stdin from /dev/null,
+stdout and stderr captured, in a process group of its own (killed whole on timeout).
+
+What a fork cannot change is fixed when the interpreter starts: the hash seed and the variables that Python
+reads at start-up (PYTHON*). The client sends a command here only when those match its own environment
+(see conftest.run); a test that needs a process of its own (a seed of its own, say) asks for one.
+
+Protocol: one JSON request per line on stdin ({"module", "args", "cwd", "env", "timeout"}), one JSON reply per
+line on stdout ({"returncode", "stdout", "stderr"}, the outputs as latin-1 text of their bytes, "timeout": true
+when the child was killed).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import runpy
+import select
+import signal
+import sys
+import tempfile
+import traceback
+
+#: Imported once here; whatever a build imports beyond these, its child imports itself. Only speed depends on
+#: this list: a module missing from it, or one that fails to import here, is imported by the child as usual.
+PRELOAD = (
+    "mkdocs.__main__", "mkdocs.commands.build", "mkdocs.commands.serve", "mkdocs.config.defaults",
+    "mkdocs.structure.pages", "mkdocs.structure.nav", "mkdocs.livereload",
+    "material.plugins.search.plugin", "material.plugins.offline.plugin", "material.extensions.emoji",
+    "mkdocs_macros.plugin", "markdown", "markdown.extensions.abbr", "markdown.extensions.attr_list",
+    "markdown.extensions.md_in_html", "markdown.extensions.admonition", "markdown.extensions.toc",
+    "pymdownx.details", "pydantic", "pydantic_core", "yaml", "jinja2", "babel.dates", "pygments",
+    "requests", "json", "html.parser", "zipfile", "csv", "gzip", "hashlib", "difflib", "email.utils",
+)
+
+
+def child(request: dict, out: int, err: int) -> int:
+    """In the forked child: run the module; its exit status."""
+    os.setpgid(0, 0)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(out, 1)
+    os.dup2(err, 2)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    sys.path[0] = os.getcwd()  # `python -m` puts the current folder first
+    sys.argv = [request["module"], *request["args"]]
+    sys.modules.pop(f"{request['module']}.__main__", None)  # preloaded: run afresh, as `python -m` runs it
+    code = 0
+    try:
+        runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        if exc.code is None:
+            code = 0
+        elif isinstance(exc.code, int):
+            code = exc.code
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    except BaseException:  # noqa: BLE001 - reported as the interpreter would
+        traceback.print_exc()
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001
+            pass
+    return code & 0xFF
+
+
+def serve() -> None:
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the child imports it, or reports its error, itself
+            pass
+    reply = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    for line in sys.stdin:
+        request = json.loads(line)
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            pid = os.fork()
+            if pid == 0:
+                status = 1
+                try:
+                    status = child(request, out.fileno(), err.fileno())
+                finally:
+                    os._exit(status)
+            pidfd = os.pidfd_open(pid)
+            ready, _, _ = select.select([pidfd], [], [], request["timeout"])
+            timed_out = not ready
+            if timed_out:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            _, status = os.waitpid(pid, 0)
+            os.close(pidfd)
+            out.seek(0)
+            err.seek(0)
+            answer = {"returncode": os.waitstatus_to_exitcode(status), "timeout": timed_out,
+                      "stdout": out.read().decode("latin-1"), "stderr": err.read().decode("latin-1")}
+        reply.write(json.dumps(answer) + "\n")
+        reply.flush()
+
+
+if __name__ == "__main__":
+    serve()
