@@ -1,4 +1,4 @@
-"""Run `python -m MODULE ...` for the tests in a child forked from a process that has imported MkDocs already.
+"""Run `python -m MODULE ...` and `python -c CODE` for the tests in a child forked from a process that has imported MkDocs already.
 
 Most tests build a copy of the site, or check its data, in a process of its own; about a fifth of each such
 build was Python starting and importing MkDocs, Material, Markdown, pydantic, PyYAML and mkdocs-macros. This
@@ -11,7 +11,7 @@ What a fork cannot change is fixed when the interpreter starts: the hash seed an
 reads at start-up (PYTHON*). The client sends a command here only when those match its own environment
 (see conftest.run); a test that needs a process of its own (a seed of its own, say) asks for one.
 
-Protocol: one JSON request per line on stdin ({"module", "args", "cwd", "env", "timeout"}), one JSON reply per
+Protocol: one JSON request per line on stdin ({"module" or "code", "args", "cwd", "env", "timeout"}), one JSON reply per
 line on stdout ({"returncode", "stdout", "stderr"}, the outputs as latin-1 text of their bytes, "timeout": true
 when the child was killed).
 """
@@ -52,12 +52,17 @@ def child(request: dict, out: int, err: int) -> int:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
-    sys.path[0] = os.getcwd()  # `python -m` puts the current folder first
-    sys.argv = [request["module"], *request["args"]]
-    sys.modules.pop(f"{request['module']}.__main__", None)  # preloaded: run afresh, as `python -m` runs it
     code = 0
     try:
-        runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
+        if "code" in request:  # python -c CODE ARGS
+            sys.path[0] = ""
+            sys.argv = ["-c", *request["args"]]
+            exec(compile(request["code"], "<string>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
+        else:
+            sys.path[0] = os.getcwd()  # `python -m` puts the current folder first
+            sys.argv = [request["module"], *request["args"]]
+            sys.modules.pop(f"{request['module']}.__main__", None)  # preloaded: run afresh, as `python -m` runs it
+            runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
     except SystemExit as exc:
         if exc.code is None:
             code = 0

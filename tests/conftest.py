@@ -63,7 +63,7 @@ class BuildServer:
     """tests/buildserver.py, started on first use: `python -m` commands forked from a process that has imported
     MkDocs and its plugins already (see that file), one server per test process."""
 
-    MODULES = ("mkdocs", "macros", "macros.sitebuild")  # what it runs; anything else runs in a process of its own
+    MODULES = ("mkdocs", "macros", "macros.sitebuild")  # what it runs with -m (and any -c); the rest: a process of its own
 
     def __init__(self) -> None:
         self.proc: subprocess.Popen[str] | None = None
@@ -82,9 +82,9 @@ class BuildServer:
     def fits(self, args: list[str], env: dict[str, str]) -> bool:
         """Whether a fork of the server runs `args` as a new process would: the module is one it runs, and the
         variables Python reads at start-up are the server's (os.fork cannot change them)."""
-        if not (hasattr(os, "fork") and hasattr(os, "pidfd_open")) or args[:2] != [PY, "-m"] or len(args) < 3:
+        if not (hasattr(os, "fork") and hasattr(os, "pidfd_open")) or len(args) < 3 or args[0] != PY:
             return False
-        if args[2] not in self.MODULES:
+        if not (args[1] == "-c" or (args[1] == "-m" and args[2] in self.MODULES)):
             return False
         start = self.env or child_env()
         return {k: v for k, v in env.items() if k.startswith("PYTHON")} == \
@@ -97,8 +97,8 @@ class BuildServer:
 
         proc = self.start()
         assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write(json.dumps({"module": args[2], "args": args[3:], "cwd": str(cwd), "env": env,
-                                     "timeout": timeout}) + "\n")
+        what = {"code": args[2]} if args[1] == "-c" else {"module": args[2]}
+        proc.stdin.write(json.dumps({**what, "args": args[3:], "cwd": str(cwd), "env": env, "timeout": timeout}) + "\n")
         proc.stdin.flush()
         answer = json.loads(proc.stdout.readline())
         encoding = locale.getpreferredencoding(False)
@@ -123,8 +123,8 @@ BUILDS = BuildServer()
 
 
 def run(args: list[str], cwd: Path, timeout: int = 300, fresh: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run a command as the user would, its output captured. `python -m mkdocs / macros ...` is forked from the
-    build server (imports done once) unless `fresh`: a process of its own, with a hash seed of its own."""
+    """Run a command as the user would, its output captured. `python -m mkdocs / macros ...` and `python -c` are
+    forked from the build server (imports done once) unless `fresh`: a process of its own, a hash seed of its own."""
     env = child_env()
     if not fresh and BUILDS.fits(args, env):
         return BUILDS.run(args, cwd, env, timeout)

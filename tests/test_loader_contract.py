@@ -125,7 +125,7 @@ def test_a_large_flat_file_is_refused_while_parsing_in_one_line(tmp_path: Path) 
             "except DataError as exc: print(exc.report())\n"
             "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
             "print('peak', int(hwm.split()[1]) // 1024)")
-    result = run([PY, "-c", code], cwd=ROOT, timeout=300)
+    result = run([PY, "-c", code], cwd=ROOT, timeout=300, fresh=True)  # a process of its own: its own peak
     lines = result.stdout.splitlines()
     assert lines[:2] == ["data/facts/flat.yaml:200000: more than 200,000 values in one file (split it into several "
                          "files in a folder)", "1 error in the data."], result.stdout[-2000:] + result.stderr[-2000:]
