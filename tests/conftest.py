@@ -100,7 +100,10 @@ class BuildServer:
         what = {"code": args[2]} if args[1] == "-c" else {"module": args[2]}
         proc.stdin.write(json.dumps({**what, "args": args[3:], "cwd": str(cwd), "env": env, "timeout": timeout}) + "\n")
         proc.stdin.flush()
-        answer = json.loads(proc.stdout.readline())
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"tests/buildserver.py ended (exit status {proc.wait()}) while running {args[1:3]}")
+        answer = json.loads(line)
         encoding = locale.getpreferredencoding(False)
 
         def text(field: str) -> str:  # as subprocess.run(text=True) reads it: universal newlines
