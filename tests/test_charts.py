@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
-from macros.charts import NARROW, WIDE, Box, place_label, text_width
+from macros.charts import NARROW, WIDE, Box, Taken, place_label, text_width
 from macros.factbase import load
 
 FB = load(ROOT / "data", ROOT)
@@ -157,15 +157,49 @@ def test_a_label_is_placed_where_it_overlaps_nothing() -> None:
     """place_label skips spots that leave the plot or touch a taken box, falls back to shorter text, and
     gives up (the table has the value) when nothing fits."""
     area = Box(0, 0, 200, 100)
-    taken = [Box(93, 43, 107, 57)]  # the box of a dot of radius 6 at (100, 50)
+    taken = Taken([Box(93, 43, 107, 57)])  # the box of a dot of radius 6 at (100, 50)
     label = place_label(100, 50, 6, ["64: Makocki (2016)", "64"], 13, area, taken, ("above", "below"))
     assert label is not None and label.text == "64: Makocki (2016)" and label.anchor == "middle" and label.y < 43
-    crowded = [Box(93, 43, 107, 57), Box(0, 0, 200, 38), Box(0, 62, 200, 100)]
+    crowded = Taken([Box(93, 43, 107, 57), Box(0, 0, 200, 38), Box(0, 62, 200, 100)])
     label = place_label(100, 50, 6, ["a long label that fits nowhere", "64"], 13, Box(0, 0, 200, 100), crowded,
                         ("above", "below", "left", "right"))
     assert label is not None and label.text == "64" and label.anchor in ("start", "end")
-    assert place_label(100, 50, 6, ["64"], 13, Box(95, 45, 105, 55), [], ("above",)) is None
+    assert place_label(100, 50, 6, ["64"], 13, Box(95, 45, 105, 55), Taken(), ("above",)) is None
 
+
+
+@pytest.mark.parametrize("box, other", [
+    (Box(0, 0, 10, 10), Box(12, 0, 20, 10)),        # exactly the gap apart: no overlap
+    (Box(0, 0, 10, 10), Box(11.9, 0, 20, 10)),      # just inside the gap
+    (Box(30, 30, 31, 31), Box(33, 33, 40, 40)),     # the gap crosses a cell border
+    (Box(-50, -5, -33, 5), Box(-31.5, -5, -20, 5)),  # negative coordinates
+    (Box(0, 0, 500, 4), Box(250, 5, 251, 6)),       # a box over many cells
+    (Box(63.9, 0, 64, 1), Box(65.5, 0, 66, 1)),
+])
+def test_taken_agrees_with_testing_every_box_at_its_edges(box: Box, other: Box) -> None:
+    """Taken.hits finds an overlap exactly when Box.overlaps does, at the gap's edge and across cell borders."""
+    assert Taken([other]).hits(box) == box.overlaps(other)
+    assert Taken([box]).hits(other) == other.overlaps(box)
+
+
+def test_taken_agrees_with_testing_every_box() -> None:
+    """On 4,000 random boxes added one by one, Taken.hits gives what testing each earlier box gives."""
+    import random
+
+    rng = random.Random(7)
+    boxes: list[Box] = []
+    taken = Taken()
+    found = 0
+    for _ in range(4000):
+        x, y = rng.uniform(-40, 700), rng.uniform(-40, 340)
+        box = Box(round(x, 1), round(y, 1), round(x + rng.uniform(0, 90), 1), round(y + rng.uniform(0, 20), 1))
+        expected = any(box.overlaps(b) for b in boxes)
+        assert taken.hits(box) == expected
+        found += expected
+        if rng.random() < 0.3:
+            boxes.append(box)
+            taken.add(box)
+    assert 0 < found < 4000
 
 def test_text_width_never_underestimates() -> None:
     """The estimate is at least DejaVu Sans' real advance for digits and a typical label."""
