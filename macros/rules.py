@@ -92,6 +92,15 @@ def _find(words: Iterable[str], text: str) -> list[str]:
     return [w for w in words if _whole(w).search(text)]
 
 
+def _has(words: Iterable[str], text: str) -> bool:
+    """Whether any of the words occurs in `text` as a whole word: `bool(_find(words, text))`, in one search when
+    none of them is matched in lower case only (the combined pattern then matches exactly where one of them does)."""
+    words = tuple(words)
+    if LOWER_CASE_ONLY.isdisjoint(words):
+        return _any_of(words).search(text) is not None
+    return bool(_find(words, text))
+
+
 @functools.lru_cache(maxsize=None)
 def _whole(word: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", 0 if word in LOWER_CASE_ONLY else re.IGNORECASE)
@@ -295,7 +304,7 @@ def speakers_attributed(checker: Checker) -> None:
         if quote.speaker_reviewed:
             continue
         text = _flat(quote.text)
-        if any(mark in text for mark in QUOTATION_MARKS) or _find(REPORTING, text):
+        if any(mark in text for mark in QUOTATION_MARKS) or _has(REPORTING, text):
             continue
         checker.add(raw, ("speaker",), f"the text has no quotation mark or reporting verb for {quote.speaker!r}",
                     "if these are the author's own words, remove speaker; if the passage does give the speaker's "

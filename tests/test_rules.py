@@ -191,3 +191,17 @@ def test_make_check_rejects(project: Path, case: Case) -> None:
     line = next(l for l in result.stdout.splitlines() if f"data/{case.file}:" in l)
     assert re.match(rf"data/{re.escape(case.file)}:\d+: (fact|figure) zz-\w+: {case.field}: .*\(.+\)$", line), line
     assert case.words in line
+
+
+@pytest.mark.parametrize("words", [rules.REPORTING, rules.HEDGES, rules.UNIVERSAL_PHRASES, tuple(rules.QUALIFIERS)],
+                         ids=["reporting", "hedges", "universal", "qualifiers"])
+def test_has_answers_what_find_answers(words: tuple[str, ...]) -> None:
+    """_has(words, text) is bool(_find(words, text)) on every quote and fact of the real data and on edge cases."""
+    fb = load(ROOT / "data")
+    texts = [q.text for q in fb.quotes.values()] + [f.claim for f in fb.facts.values()] + [
+        "", "May 2015", "it may", "SAYS so", "says-so", "unsaid", "said", "pre-argued", "argued.", "sources agreed",
+        "All Sources", "more than", "over-the-top", "“reportedly”", "ſays", "according  to",
+    ]
+    assert sum(rules._has(words, t) for t in texts) > 0
+    for text in texts:
+        assert rules._has(words, text) == bool(rules._find(words, text)), text
