@@ -1,4 +1,5 @@
-"""MkDocs hooks for the reader view: abbreviations marked once per section, and search ranking.
+"""MkDocs hooks for the reader: abbreviations marked once per section, search ranking, and the site's own CSS and
+JavaScript published minified (macros/minify.py).
 
 Search: the theme pages are what a reader typing "docking" or "CSTO" is looking for, so their
 sections weigh more in Material's search (its per-page `search.boost`, read from the page's meta);
@@ -13,12 +14,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from macros.minify import minify_assets  # noqa: E402
 from macros.reader import abbreviations_at_first_use, is_theme_page  # noqa: E402
 
 #: Search weight of a theme page's sections, and of a theme's overview (the index page of its nav section, which
 #: a search for the theme's name should open first); other pages keep Material's default of 1.
 THEME_BOOST = 3
 OVERVIEW_BOOST = 4
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """docs/assets' stylesheets and scripts stay readable; the site publishes them minified."""
+    minify_assets(config, files)
+    return files
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
