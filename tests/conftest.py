@@ -7,10 +7,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import pytest
 from bs4 import BeautifulSoup
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from browserkit import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -193,10 +198,69 @@ def page(site: Path) -> Callable[[str], BeautifulSoup]:
     return get
 
 
+# -- the browser tests' fixtures (their helpers: browserkit.py) ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site behind `make preview`'s server, on a free port, its search index without documents."""
+    import threading
+
+    from browserkit import without_search_documents
+    from macros.preview import make_server
+
+    httpd = make_server(without_search_documents(site, tmp_path_factory.mktemp("served") / "site"), 0, quiet=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one per browser test file."""
+    from playwright.sync_api import sync_playwright
+
+    from browserkit import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module", params=["served", "file"])
+def target(request: pytest.FixtureRequest, site: Path) -> Site:
+    """The built site served over HTTP, then opened from disk (the offline build)."""
+    from browserkit import Site, page_paths, real_index
+
+    if request.param == "served":
+        base = request.getfixturevalue("server")
+        return Site(base, page_paths(site, offline=False), real_index(site))
+    return request.getfixturevalue("from_disk")
+
+
+@pytest.fixture(scope="module")
+def from_disk(offline_site: Path) -> Site:
+    """The offline build, opened from disk."""
+    from browserkit import Site, page_paths
+
+    return Site(offline_site.as_uri() + "/", page_paths(offline_site, offline=True))
+
+
+@pytest.fixture(scope="module")
+def served(server: str, site: Path) -> Site:
+    """The built site served over HTTP."""
+    from browserkit import Site, page_paths, real_index
+
+    return Site(server, page_paths(site, offline=False), real_index(site))
+
+
 #: The test files that take longest (measured), first: `make test` runs the files on two workers (pytest-xdist,
 #: `--dist loadfile`, a file whole on one worker so that its module fixtures are made once), and a long file
 #: handed out last would leave one worker running it alone at the end.
-LONGEST_FIRST = ("test_browser.py", "test_serve.py", "test_injection.py", "test_atomic_build.py", "test_cache_trust.py")
+LONGEST_FIRST = ("test_browser_sweep.py", "test_browser.py", "test_serve.py", "test_browser_css.py", "test_injection.py",
+                 "test_atomic_build.py", "test_cache_trust.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -210,7 +274,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def summary() -> dict[str, object]:
     """What this process's tests covered, for the run's summary: browser work counted, and the HTML checker's lines."""
-    browser = sys.modules.get("test_browser")
+    browser = sys.modules.get("browserkit")
     html = sys.modules.get("test_html_valid")
     return {"browser": dict(browser.COUNTS) if browser is not None else {},
             "html": list(html.REPORT) if html is not None else []}

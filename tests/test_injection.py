@@ -612,7 +612,7 @@ def test_hostile_text_runs_nothing_in_chromium(hostile_site: Path) -> None:
     pytest.importorskip("playwright")
     from playwright.sync_api import sync_playwright
 
-    from test_browser import ARGS, CHROMIUM
+    from browserkit import ARGS, CHROMIUM
 
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is installed by `make test`")

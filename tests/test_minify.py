@@ -5,7 +5,7 @@ and no indented line. The same thing means, for a stylesheet, the same rules in 
 selectors, conditions and declarations, compared by a reading of CSS written here (whitespace only where CSS
 ignores it: the space of `.a :is(b)` or of `calc(1px - 2px)` counts); for a script, a syntax tree equal to
 the source's (esprima, from the npm tools) and `node --check`. What the stylesheets do to the rendered pages
-is compared in Chromium: tests/test_browser.py, `test_minified_css_renders_as_the_source`.
+is compared in Chromium: tests/test_browser_css.py, `test_minified_css_renders_as_the_source`.
 """
 
 from __future__ import annotations
