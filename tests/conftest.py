@@ -259,8 +259,8 @@ def served(server: str, site: Path) -> Site:
 #: The test files that take longest (measured), first: `make test` runs the files on two workers (pytest-xdist,
 #: `--dist loadfile`, a file whole on one worker so that its module fixtures are made once), and a long file
 #: handed out last would leave one worker running it alone at the end.
-LONGEST_FIRST = ("test_browser_sweep.py", "test_browser.py", "test_serve.py", "test_browser_css.py", "test_injection.py",
-                 "test_atomic_build.py", "test_cache_trust.py")
+LONGEST_FIRST = ("test_browser_sweep.py", "test_browser.py", "test_serve.py", "test_browser_css.py",
+                 "test_injection.py", "test_atomic_build.py", "test_cache_trust.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
