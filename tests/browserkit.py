@@ -6,7 +6,7 @@ with a proxy that refuses every connection, which loopback addresses bypass); te
 failed, and no console error appeared. Requests are watched, not intercepted: routing every request through the
 test process cost about a third of each page load's CPU time. The served site's search index has no documents, so
 that Material's search worker does not index the real one on every load; the search tests are given the real one.
-The fixtures (`browser`, `server`, `served`, `target`) are in conftest.py, module-scoped: one browser per
+The fixtures (`browser`, `server`, `served`, `from_disk`, `target`) are in conftest.py, module-scoped: one browser per
 `test_browser*.py`, files pytest-xdist can run on different workers.
 """
 
