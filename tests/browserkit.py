@@ -99,7 +99,7 @@ def new_context(browser: Browser, target: Site, real_index: bool = False, **kw: 
     context = browser.new_context(**kw)
     own = urlparse(target.base)
 
-    def request(request: Any) -> None:
+    def sent(request: Any) -> None:
         url = urlparse(request.url)
         same = url.scheme in ("file", "about") if own.scheme == "file" else url.netloc == own.netloc
         if not (same or url.scheme in ("data", "blob")):
@@ -118,7 +118,7 @@ def new_context(browser: Browser, target: Site, real_index: bool = False, **kw: 
     if real_index and own.scheme != "file":  # from disk, the offline build's pages have the index in a script
         context.route(target.url("search/search_index.json"),
                       lambda route: route.fulfill(status=200, content_type="application/json", body=target.real_index))
-    context.on("request", request)
+    context.on("request", sent)
     context.on("requestfailed", failed)
     context.on("response", answered)
     return context

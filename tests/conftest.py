@@ -230,14 +230,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module", params=["served", "file"])
-def target(request: pytest.FixtureRequest, site: Path) -> Site:
+def target(request: pytest.FixtureRequest) -> Site:
     """The built site served over HTTP, then opened from disk (the offline build)."""
-    from browserkit import Site, page_paths, real_index
-
-    if request.param == "served":
-        base = request.getfixturevalue("server")
-        return Site(base, page_paths(site, offline=False), real_index(site))
-    return request.getfixturevalue("from_disk")
+    return request.getfixturevalue("served" if request.param == "served" else "from_disk")
 
 
 @pytest.fixture(scope="module")

@@ -25,22 +25,21 @@ pytestmark = NEEDS_CHROMIUM
 def test_every_page_loads_clean_from_disk(browser: Browser, from_disk: Site) -> None:
     """Every page of the offline build, opened from disk, loads at its own address with no outside request, no failed
     request and no console error."""
-    target = from_disk
-    context = new_context(browser, target, viewport={"width": PHONE, "height": 800})
-    tabs = [watch(context.new_page(), target) for _ in range(3)]
-    for i in range(0, len(target.pages), len(tabs)):
-        batch = list(zip(tabs, target.pages[i:i + len(tabs)]))
+    context = new_context(browser, from_disk, viewport={"width": PHONE, "height": 800})
+    tabs = [watch(context.new_page(), from_disk) for _ in range(3)]
+    for i in range(0, len(from_disk.pages), len(tabs)):
+        batch = list(zip(tabs, from_disk.pages[i:i + len(tabs)]))
         for tab, path in batch:  # start each load, then wait for each: the tabs load side by side
-            tab.goto(target.url(path), wait_until="commit")
+            tab.goto(from_disk.url(path), wait_until="commit")
         for tab, path in batch:
             tab.wait_for_load_state("load")
-            assert tab.url.split("#")[0] == target.url(path), (tab.url, path)
+            assert tab.url.split("#")[0] == from_disk.url(path), (tab.url, path)
         COUNTS["page loads"] += len(batch)
     context.close()
-    assert target.external == [], target.external
-    assert target.failed == [], target.failed
-    assert target.console == [], target.console
-    print(f"\n{len(target.pages)} pages loaded from disk")
+    assert from_disk.external == [], from_disk.external
+    assert from_disk.failed == [], from_disk.failed
+    assert from_disk.console == [], from_disk.console
+    print(f"\n{len(from_disk.pages)} pages loaded from disk")
 
 
 # -- both targets: served and file:// ------------------------------------------------------------
