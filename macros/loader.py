@@ -59,15 +59,19 @@ class RawRecord:
 
     Records read back from the parse cache keep their field lines packed (a JSON string of
     `[[*path, line], ...]`) until an error message needs one: a valid record never does.
+    `scans` holds what the rules found in its texts when the file was parsed (rules.scans_of),
+    kept in the parse cache with the record; None where the rules search the texts themselves.
     """
 
-    __slots__ = ("kind", "file", "data", "line", "_lines", "_packed")
+    __slots__ = ("kind", "file", "data", "line", "_lines", "_packed", "scans")
 
     def __init__(self, kind: str, file: str, data: Any, lines: dict[tuple[Any, ...], int] | None = None, *,
-                 line: int | None = None, packed: str | None = None) -> None:
+                 line: int | None = None, packed: str | None = None,
+                 scans: dict[str, dict[str, list[str]]] | None = None) -> None:
         self.kind, self.file, self.data = kind, file, data
         self._lines = lines
         self._packed = packed
+        self.scans = scans
         self.line = line if line is not None else (lines or {}).get((), 1)
 
     @property
@@ -344,15 +348,23 @@ def _not_regular(rel: str, mode: int) -> Problem:
 
 def records_of(raw: bytes, kind: str, rel: str, cache: ParseCache | None = None
                ) -> tuple[list[RawRecord], list[Problem]]:
-    """The records of one data file's bytes and the problems found: from the parse cache, else parsed."""
+    """The records of one data file's bytes and the problems found: from the parse cache, else parsed.
+
+    With a cache, the rules' searches of each record's texts are made here and cached with it, so an unchanged
+    file's texts are not searched again (rules.scans_of)."""
     cache = cache or ParseCache(None)
     key = cache.key(kind, rel, raw)
     hit = cache.get(key)
     if hit is not None:
-        return [RawRecord(kind, rel, data, line=line, packed=packed) for data, line, packed in hit[0]], hit[1]
+        return [RawRecord(kind, rel, data, line=line, packed=packed, scans=scans)
+                for data, line, packed, scans in hit[0]], hit[1]
     records, problems = parse_bytes(raw, kind, rel)
     if cache.folder is not None:
-        cache.put(key, [(r.data, r.line, r.packed_lines()) for r in records], problems)
+        from .rules import scans_of
+
+        for record in records:
+            record.scans = scans_of(kind, record.data)
+        cache.put(key, [(r.data, r.line, r.packed_lines(), r.scans) for r in records], problems)
     return records, problems
 
 

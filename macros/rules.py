@@ -112,6 +112,73 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])", re.IGNORECASE)
 
 
+# -- searches kept in the parse cache ----------------------------------------------------------
+
+#: The searches of a text that depend on the text alone: each is made once, when its file is parsed, and kept
+#: in the parse cache with the record (the cache's key covers this module's source, so changed words miss).
+SCANS: dict[str, Callable[[str], list[str]]] = {
+    "universal": lambda text: _find(UNIVERSAL_PHRASES, _flat(text)),
+    "hedges": lambda text: _find(HEDGES, _flat(text)),
+}
+#: Which texts of a record get which searches, by kind and field path as written in the file ("*": each item).
+SCANNED: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
+    "quotes": {("text",): ("hedges",)},
+    "facts": {("claim",): ("universal",), ("note",): ("universal",)},
+    "positions": {("summary",): ("universal",), ("stances", "*", "stance"): ("universal",),
+                  ("outcome",): ("universal",)},
+    "events": {("title",): ("universal",), ("summary",): ("universal",)},
+    "glossary": {("definition",): ("universal",)},
+    "membership": {("statuses", "*", "note"): ("universal",)},
+    "figures": {("note",): ("universal",)},
+}
+
+
+def _texts_at(data: Any, pattern: tuple[str, ...], path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(path, text) of each string in `data` that `pattern` names."""
+    if not pattern:
+        if isinstance(data, str):
+            yield path, data
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step == "*":
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from _texts_at(item, rest, path + (i,))
+    elif isinstance(data, dict) and step in data:
+        yield from _texts_at(data[step], rest, path + (step,))
+
+
+def _path_key(path: tuple[Any, ...]) -> str:
+    return ".".join(map(str, path))
+
+
+def scans_of(kind: str, data: Any) -> dict[str, dict[str, list[str]]]:
+    """The searches of one record's texts, as read from its file: {"stances.0.stance": {"universal": [...]}}."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for pattern, names in SCANNED.get(kind, {}).items():
+        for path, text in _texts_at(data, pattern):
+            out[_path_key(path)] = {name: SCANS[name](text) for name in names}
+    return out
+
+
+def _scanned(raw: Any, path: tuple[Any, ...], name: str, text: str) -> list[str]:
+    """Search `name` of `text`, the record's field at `path`: kept from parsing when it was made on this very text
+    (the schema only strips it), else made now."""
+    kept = ((getattr(raw, "scans", None) or {}).get(_path_key(path)) or {}).get(name)
+    if isinstance(kept, list):
+        value: Any = getattr(raw, "data", None)
+        for step in path:
+            if isinstance(value, dict):
+                value = value.get(step)
+            elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+                value = value[step]
+            else:
+                value = None
+        if isinstance(value, str) and value.strip() == text:
+            return kept
+    return SCANS[name](text)
+
+
 # -- texts in our own voice -------------------------------------------------------------------
 
 def own_texts(checker: Checker) -> Iterator[tuple[Any, tuple[Any, ...], str, list[str]]]:
@@ -147,7 +214,7 @@ def universal_claims(checker: Checker) -> None:
     sources = sorted(checker.records["sources"])
     quotes = checker.records["quotes"]
     for raw, path, text, cites in own_texts(checker):
-        phrases = _find(UNIVERSAL_PHRASES, _flat(text))
+        phrases = _scanned(raw, path, "universal", text)
         if not phrases:
             continue
         cited = {quotes[c].source for c in cites if c in quotes}
@@ -208,13 +275,16 @@ def _number_at(forms: list[str], text: str) -> re.Match[str] | None:
     return None
 
 
+_QUALIFIER_AT_END = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(QUALIFIERS, key=len, reverse=True)))
+                               + r")$")
+
+
 def _qualifier_before(text: str, start: int) -> str | None:
     """The qualifier ('more than', 'about'...) just before a number, allowing a currency sign between."""
     before = text[max(0, start - 20):start].lower().rstrip("$€£¥ ")
-    for qualifier in sorted(QUALIFIERS, key=len, reverse=True):
-        if re.search(r"(?<![\w-])" + re.escape(qualifier) + r"$", before):
-            return qualifier
-    return None
+    match = _QUALIFIER_AT_END.search(before)  # the leftmost match that reaches the end is the longest
+    return match.group(1) if match else None
+
 
 
 def figure_values(checker: Checker) -> None:
@@ -275,10 +345,10 @@ def hedges_reviewed(checker: Checker) -> None:
     """A quote's hedges are reviewed once by hand: each is listed under `hedges`, and each listed one is in the text."""
     citers: dict[str, list[str]] | None = None
     for quote, raw in checker.items("quotes"):
-        text = _flat(quote.text)
-        found = _find(HEDGES, text)
+        found = _scanned(raw, ("text",), "hedges", quote.text)
         for i, listed in enumerate(quote.hedges):
-            if not _find([listed], text):
+            # a listed hedge is one of HEDGES (found above), or another word searched for alone
+            if not (listed in found if listed in HEDGES else _find([listed], _flat(quote.text))):
                 checker.add(raw, ("hedges", i), f"{listed!r} is not in the quote's text",
                             "remove it from hedges (the text changed since the review)")
         new = [h for h in found if h.lower() not in {x.lower() for x in quote.hedges}]

@@ -17,7 +17,10 @@ import pytest
 from conftest import ROOT, check, copy_project
 from macros import rules
 from macros.errors import DataError, Problem
+from macros.cache import ParseCache
 from macros.factbase import load
+from macros.loader import RawRecord, _rel, read_file, records_of, scan
+from macros.validate import _Checker, parse
 
 SEIWERT_Q = "seiwert-economics-vs-security"  # a quote with no hedge, no speaker and no number
 THREE_SOURCES = ["ecfr-julienne-raison-detre", "weitz-three-evil-forces", "piechowski-2001-terrorism"]
@@ -205,3 +208,96 @@ def test_has_answers_what_find_answers(words: tuple[str, ...]) -> None:
     assert sum(rules._has(words, t) for t in texts) > 0
     for text in texts:
         assert rules._has(words, text) == bool(rules._find(words, text)), text
+
+
+# -- searches kept in the parse cache ----------------------------------------------------------
+
+def _parsed(cache: Path) -> dict[str, list[tuple[object, RawRecord]]]:
+    """Every record of the real data read through the parse cache in `cache`, as the validator gets them."""
+    files, _ = scan(ROOT / "data", ROOT)
+    records: list[RawRecord] = []
+    for kind, path in files:
+        raw, _ = read_file(path, _rel(path, ROOT))
+        assert raw is not None
+        records += records_of(raw, kind, _rel(path, ROOT), ParseCache(cache))[0]
+    return parse(records)[0]
+
+
+def test_every_text_the_rules_search_is_searched_as_its_file_is_parsed(tmp_path: Path) -> None:
+    """Each own-voice text and quote has its searches made at parse time, answering what the rules would find,
+    and a second read of the files gets the same answers back from the parse cache."""
+    first = _parsed(tmp_path / "cache")
+    checker = _Checker(first)
+    expected: list[tuple[RawRecord, str, str, list[str]]] = [
+        (raw, rules._path_key(path), "universal", rules._find(rules.UNIVERSAL_PHRASES, rules._flat(text)))
+        for raw, path, text, _ in rules.own_texts(checker)]
+    expected += [(raw, "text", "hedges", rules._find(rules.HEDGES, rules._flat(quote.text)))
+                 for quote, raw in first["quotes"]]
+    # hedges are there to be found; no own text of the real data claims every source (the cases below do)
+    assert any(found for _, _, name, found in expected if name == "hedges")
+    for raw, key, name, found in expected:
+        assert raw.scans is not None and raw.scans[key][name] == found, (raw.file, raw.id, key)
+    again = {(raw.kind, raw.id): raw.scans for kind in first for _, raw in _parsed(tmp_path / "cache")[kind]}
+    assert again == {(raw.kind, raw.id): raw.scans for kind in first for _, raw in first[kind]}
+
+
+CACHED_SCAN_CASES = [c for c in CASES if c.file.startswith(("facts/", "positions/", "quotes/")) and
+                     c.rule in ("universal-claims", "hedges-reviewed", None)]
+
+
+@pytest.mark.parametrize("case", CACHED_SCAN_CASES, ids=[c.name for c in CACHED_SCAN_CASES])
+def test_a_load_from_the_parse_cache_searches_no_text_and_reports_the_same(
+        base: Path, tmp_path: Path, case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the parse cache filled, the rules search no text again, and report what a load without cache reports."""
+    root = tmp_path / "p"
+    shutil.copytree(base / "data", root / "data")
+    (root / "data" / case.file).parent.mkdir(exist_ok=True)
+    (root / "data" / case.file).write_text(case.yaml, encoding="utf-8")
+
+    def outcome(cache: Path | None) -> list[Problem]:
+        try:
+            return load(root / "data", root, cache).warnings
+        except DataError as exc:
+            return exc.problems
+
+    without = outcome(None)
+    assert outcome(tmp_path / "cache") == without
+    monkeypatch.setattr(rules, "SCANS", {name: pytest.fail for name in rules.SCANS})
+    assert outcome(tmp_path / "cache") == without
+    assert [p for p in without if p.record_id.startswith("zz")] or case.rule is None
+
+
+@pytest.mark.parametrize(("data", "scans", "searched"), [
+    ({"text": "It may work"}, {"text": {"hedges": ["kept"]}}, False),
+    ({"text": "  It may work\n"}, {"text": {"hedges": ["kept"]}}, False),
+    ({"text": "It might work"}, {"text": {"hedges": ["kept"]}}, True),
+    ({}, {"text": {"hedges": ["kept"]}}, True),
+    ({"text": "It may work"}, None, True),
+    ({"text": "It may work"}, {"text": {"universal": ["kept"]}}, True),
+    ({"text": "It may work"}, {"text": {"hedges": "kept"}}, True),
+    ({"text": "It may work"}, {"text": None}, True),
+], ids=["same text", "same text stripped", "other text", "no text", "no scans", "other search", "damaged",
+        "damaged path"])
+def test_a_kept_search_is_used_only_for_the_text_it_was_made_on(data: dict, scans: dict | None,
+                                                                 searched: bool) -> None:
+    """_scanned answers from the record's kept searches only when they were made on this very text."""
+    raw = RawRecord("quotes", "data/quotes/zz.yaml", data, scans=scans)
+    got = rules._scanned(raw, ("text",), "hedges", "It may work")
+    assert got == (["may"] if searched else ["kept"])
+
+
+def test_the_qualifier_before_a_number_is_the_longest_that_ends_there() -> None:
+    """_qualifier_before finds what trying each qualifier, longest first, finds, before every number of the real
+    quotes and in made-up texts."""
+    def one_by_one(text: str, start: int) -> str | None:
+        before = text[max(0, start - 20):start].lower().rstrip("$€£¥ ")
+        return next((q for q in sorted(rules.QUALIFIERS, key=len, reverse=True)
+                     if re.search(r"(?<![\w-])" + re.escape(q) + r"$", before)), None)
+
+    texts = [q.text for q in load(ROOT / "data").quotes.values()]
+    texts += [f"{a} {q} {b}$5" for q in rules.QUALIFIERS for a in ("", "x", "not") for b in ("", "$", "US")]
+    texts += ["well over 5", "moreover 5", "hangover 5", "at least-5", "less than about 5", "almost under 5"]
+    found = [(t, m.start()) for t in texts for m in re.finditer(r"\d", t)]
+    assert sum(one_by_one(t, i) is not None for t, i in found) > 20
+    for text, start in found:
+        assert rules._qualifier_before(text, start) == one_by_one(text, start), text[max(0, start - 20):start + 1]
