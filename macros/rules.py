@@ -165,7 +165,7 @@ def _scanned(raw: Any, path: tuple[Any, ...], name: str, text: str) -> list[str]
     """Search `name` of `text`, the record's field at `path`: kept from parsing when it was made on this very text
     (the schema only strips it), else made now."""
     kept = ((getattr(raw, "scans", None) or {}).get(_path_key(path)) or {}).get(name)
-    if isinstance(kept, list):
+    if isinstance(kept, list) and all(isinstance(word, str) for word in kept):
         value: Any = getattr(raw, "data", None)
         for step in path:
             if isinstance(value, dict):

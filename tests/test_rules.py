@@ -276,8 +276,9 @@ def test_a_load_from_the_parse_cache_searches_no_text_and_reports_the_same(
     ({"text": "It may work"}, {"text": {"universal": ["kept"]}}, True),
     ({"text": "It may work"}, {"text": {"hedges": "kept"}}, True),
     ({"text": "It may work"}, {"text": None}, True),
+    ({"text": "It may work"}, {"text": {"hedges": [1]}}, True),
 ], ids=["same text", "same text stripped", "other text", "no text", "no scans", "other search", "damaged",
-        "damaged path"])
+        "damaged path", "damaged word"])
 def test_a_kept_search_is_used_only_for_the_text_it_was_made_on(data: dict, scans: dict | None,
                                                                  searched: bool) -> None:
     """_scanned answers from the record's kept searches only when they were made on this very text."""
