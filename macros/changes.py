@@ -32,8 +32,11 @@ ANCHORS: dict[str, str] = {
     "facts": "fact", "quotes": "q", "events": "event", "figures": "fig", "glossary": "term",
     "positions": "position", "sources": "source", "membership": "member",
 }
-_ANCHOR = re.compile(r'\bid="(' + "|".join(sorted(set(ANCHORS.values()), key=len, reverse=True))
+# Starts with a literal so the regex engine can skip to each `id="`; the word boundary before it is checked
+# apart (a leading \b made the search 13 times slower over the 49 MB of a x100 site).
+_ANCHOR = re.compile(r'id="(' + "|".join(sorted(set(ANCHORS.values()), key=len, reverse=True))
                      + r')-([a-z0-9]+(?:-[a-z0-9]+)*)"')
+_WORD = re.compile(r"\w")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PLACEHOLDER = re.compile(r"<!--sco-record:([a-z_]+)/([a-z0-9-]+)-->(.*?)<!--/sco-record-->", re.S)
 
@@ -51,6 +54,9 @@ def record_pages(pages: Iterable[tuple[str, str]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for url, html in pages:
         for match in _ANCHOR.finditer(html):
+            start = match.start()
+            if start and _WORD.match(html, start - 1):
+                continue  # `xid="..."`: not an id attribute
             found.setdefault(f"{match.group(1)}-{match.group(2)}", url)
     return found
 

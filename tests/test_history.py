@@ -363,3 +363,22 @@ def test_a_shallow_clone_builds_and_says_history_unavailable(history_site: dict,
     payload = json.loads((site / "data" / "sco-explainer.json").read_text(encoding="utf-8"))
     assert payload["commit"] == history_site["repo"].git("rev-parse", "HEAD")
     assert "shallow" in payload["history_unavailable"] and not any(payload["last_changed"].values())
+
+
+@pytest.mark.parametrize(("html", "anchors"), [
+    ('<p id="fact-a">', {"fact-a"}),
+    ('id="q-a-b" at the start', {"q-a-b"}),
+    ('<p data-id="fact-b">', {"fact-b"}),
+    ('<p xid="fact-c">', set()),
+    ('<p _id="fact-d">', set()),
+    ('<p éid="fact-e">', set()),
+    ('<p id="figure-f">', set()),
+    ('<p id="fact-G">', set()),
+    ('<p id="fig-h"><p id="fig-h"> <li id="term-i">', {"fig-h", "term-i"}),
+], ids=["attribute", "start", "after a hyphen", "after a letter", "after an underscore", "after a non-ASCII letter",
+        "unknown prefix", "upper case", "several"])
+def test_record_pages_finds_each_anchor_id(html: str, anchors: set[str]) -> None:
+    """record_pages maps each record anchor an id attribute holds to the first page holding it, and nothing else."""
+    from macros.changes import record_pages
+
+    assert record_pages([("a/", html), ("b/", html + '<p id="q-z">')]) == {**{a: "a/" for a in anchors}, "q-z": "b/"}
