@@ -573,8 +573,10 @@ EXPLAIN = {
         "the exports 5.1 s (in a forked child in a real build: in the CPU ratio, mostly hidden from the wall one), "
         "and the search plugin 8.2 s, which the pre-rendered site pays too, on the pages that list every record "
         "(timeline, glossary, figures, sources). Reading the rules' searches back from the parse cache "
-        "(2026-12-03) took about 2 s off the load: the median wall ratio went from 0.88× to 0.79×, but the "
-        "interval still reaches above 0.8, and by CPU the forked exports child keeps it near 1.0×.",
+        "(2026-12-03) took about 2 s off the load, and finding the records' anchors in the built pages (for the "
+        "Changes page and the feed) 1 s more: the data build's median went from 21.2 s to 19.3 s and the median "
+        "pair ratio from 0.88× to 0.79×, but with pairs this noisy the interval still reaches above 0.8, and by CPU "
+        "the forked exports child keeps it near 1.0×.",
     "`make serve` data edit → page updated, ×1": "a rebuild after a data edit reads only the edited file and reuses "
         "the compiled templates, but still renders every page, writes the exports and builds the search index: "
         "about one warm build (the ratio in the serve table), plus MkDocs' file watcher, which looks for changes "
