@@ -148,6 +148,19 @@ def _texts_at(data: Any, pattern: tuple[str, ...], path: tuple[Any, ...] = ()) -
         yield from _texts_at(data[step], rest, path + (step,))
 
 
+def _text_at(data: Any, path: tuple[Any, ...]) -> Any:
+    """The value at one path of keys and list indexes, or None (a loop, not _texts_at's generator: it runs for
+    every text of every build)."""
+    for step in path:
+        if isinstance(data, dict):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
 def _path_key(path: tuple[Any, ...]) -> str:
     return ".".join(map(str, path))
 
@@ -166,15 +179,8 @@ def _scanned(raw: Any, path: tuple[Any, ...], name: str, text: str) -> list[str]
     (the schema only strips it), else made now."""
     kept = ((getattr(raw, "scans", None) or {}).get(_path_key(path)) or {}).get(name)
     if isinstance(kept, list) and all(isinstance(word, str) for word in kept):
-        value: Any = getattr(raw, "data", None)
-        for step in path:
-            if isinstance(value, dict):
-                value = value.get(step)
-            elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
-                value = value[step]
-            else:
-                value = None
-        if isinstance(value, str) and value.strip() == text:
+        read = _text_at(getattr(raw, "data", None), path)  # the text as the file gave it
+        if isinstance(read, str) and read.strip() == text:
             return kept
     return SCANS[name](text)
 
@@ -284,7 +290,6 @@ def _qualifier_before(text: str, start: int) -> str | None:
     before = text[max(0, start - 20):start].lower().rstrip("$€£¥ ")
     match = _QUALIFIER_AT_END.search(before)  # the leftmost match that reaches the end is the longest
     return match.group(1) if match else None
-
 
 
 def figure_values(checker: Checker) -> None:

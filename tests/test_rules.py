@@ -277,13 +277,18 @@ def test_a_load_from_the_parse_cache_searches_no_text_and_reports_the_same(
     ({"text": "It may work"}, {"text": {"hedges": "kept"}}, True),
     ({"text": "It may work"}, {"text": None}, True),
     ({"text": "It may work"}, {"text": {"hedges": [1]}}, True),
+    ({"stances": [{"stance": "It may work"}]}, {"stances.0.stance": {"hedges": ["kept"]}}, False),
+    ({"stances": [{"stance": "It might work"}]}, {"stances.0.stance": {"hedges": ["kept"]}}, True),
+    ({"stances": []}, {"stances.0.stance": {"hedges": ["kept"]}}, True),
+    ({"stances": {"0": {"stance": "It may work"}}}, {"stances.0.stance": {"hedges": ["kept"]}}, True),
 ], ids=["same text", "same text stripped", "other text", "no text", "no scans", "other search", "damaged",
-        "damaged path", "damaged word"])
+        "damaged path", "damaged word", "in a list", "other text in a list", "no item", "a mapping, not a list"])
 def test_a_kept_search_is_used_only_for_the_text_it_was_made_on(data: dict, scans: dict | None,
                                                                  searched: bool) -> None:
     """_scanned answers from the record's kept searches only when they were made on this very text."""
     raw = RawRecord("quotes", "data/quotes/zz.yaml", data, scans=scans)
-    got = rules._scanned(raw, ("text",), "hedges", "It may work")
+    path = ("stances", 0, "stance") if "stances" in data else ("text",)
+    got = rules._scanned(raw, path, "hedges", "It may work")
     assert got == (["may"] if searched else ["kept"])
 
 
