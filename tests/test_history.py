@@ -155,29 +155,43 @@ def test_no_history_is_reported_not_fatal(tmp_path: Path, setup: str, reason: st
     assert not h.available and reason in h.reason and h.commits == ()
 
 
-def test_old_versions_are_read_back_from_the_parse_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A later build reads the old versions of changed records from the parse cache: nothing parsed, same history."""
+FLOW = "[{{id: one, claim: {a}, topics: [overview], cites: [q1]}}, {{id: two, claim: {b}, topics: [overview], cites: [q1]}}]\n"
+CACHE_CASES = [
+    # (what, first version, second version, files cached, versions parsed by a later build)
+    ("list items: parsed each build, never cached", fact("one", "First claim.") + fact("two", "Second claim."),
+     fact("one", "First claim, corrected.") + fact("two", "Second, corrected."), 0, 4),
+    ("a file that does not split: parsed whole once, then read back", FLOW.format(a="First claim.", b="Second claim."),
+     FLOW.format(a="First claim, corrected.", b="Second, corrected."), 2, 0),
+]
+
+
+@pytest.mark.parametrize("what, first, second, cached, later", CACHE_CASES, ids=[c[0] for c in CACHE_CASES])
+def test_which_old_versions_go_through_the_parse_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str,
+                                                       first: str, second: str, cached: int, later: int) -> None:
+    """Whole file versions are read back from the parse cache; the many small list items are parsed, not cached."""
     from macros import loader
     from macros.cache import ParseCache
 
     repo = Repo(tmp_path / "repo")
-    repo.write("data/facts/a.yaml", fact("one", "First claim.") + fact("two", "Second claim."))
+    repo.write("data/facts/a.yaml", first)
     repo.commit("Start")
-    repo.write("data/facts/a.yaml", fact("one", "First claim, corrected.") + fact("two", "Second, corrected."))
+    repo.write("data/facts/a.yaml", second)
     repo.commit("Correct both")
     parsed: list[bytes] = []
     real = loader.parse_bytes
     monkeypatch.setattr(loader, "parse_bytes", lambda raw, *rest: parsed.append(raw) or real(raw, *rest))
     uncached = summary(history.read(repo.root))
-    assert len(parsed) >= 4, "both versions of both changed records are parsed"
+    assert len(parsed) >= 2, "the changed versions are parsed"
     cache = ParseCache(tmp_path / "cache")
-    for build, parses in (("first", len(parsed)), ("later", 0)):
+    for build, parses in (("first", len(parsed)), ("later", later)):
         history._MEMO.clear()
         parsed.clear()
         assert summary(history.read(repo.root, cache=cache)) == uncached == [
             ("Correct both", "2026-01-02", [("facts", "one", "changed"), ("facts", "two", "changed")]),
             ("Start", "2026-01-01", [("facts", "one", "added"), ("facts", "two", "added")])]
         assert len(parsed) == parses, f"{build} build parsed {len(parsed)} versions"
+        entries = list((tmp_path / "cache").rglob("*.json"))
+        assert len(entries) == cached, f"{build} build left {len(entries)} cache entries"
 
 
 def test_split_items_fall_back_to_the_whole_file() -> None:
