@@ -132,3 +132,36 @@ def test_the_yaml_language_server_reports_each_mistake_at_its_line(broken_file: 
         (8, "Not a kebab-case id: lowercase letters, digits and single hyphens, e.g. sco-founded."),
         (10, 'A date at its precision, in double quotes: "2015", "2015-07" or "2015-07-10".'),
     ]
+
+
+DATE_CASES = [
+    # (date, SCO_TODAY, the error it gives, "" for none)
+    ("2026-11-23", "2026-11-23", ""),
+    ("2026-11-24", "2026-11-23", "'2026-11-24' is in the future (today is 2026-11-23)"),
+    ("2026-11-24", "2026-12-01", ""),  # the same date, another day: checked against that day, not remembered
+    ("2026-12", "2026-11-23", "'2026-12' is in the future (today is 2026-11-23)"),
+    ("2026-11", "2026-11-23", ""),
+    ("2023-02-30", "2026-11-23", "'2023-02-30' is not a real calendar date (day is out of range for month)"),
+    ("2023-02-30", "2026-12-01", "'2023-02-30' is not a real calendar date (day is out of range for month)"),
+    ("1799", "2026-11-23", "'1799' is before 1800; is the year mistyped?"),
+    ("23-02", "2026-11-23", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+]
+
+
+@pytest.mark.parametrize("value, today, error", DATE_CASES, ids=[f"{c[0]}@{c[1]}" for c in DATE_CASES])
+def test_a_partial_date_is_checked_against_the_day_of_its_load(monkeypatch: pytest.MonkeyPatch, value: str, today: str,
+                                                               error: str) -> None:
+    """A date's check: a real calendar date after 1800, not after the day the load began (read once per load)."""
+    from macros.schema import _check_partial_date, one_today
+
+    monkeypatch.setenv("SCO_TODAY", today)
+    for attempt in range(2):  # the second time from the calendar check's memory
+        with one_today():
+            monkeypatch.setenv("SCO_TODAY", "2000-01-01")  # a change during a load does not reach it
+            if error:
+                with pytest.raises(ValueError) as caught:
+                    _check_partial_date(value)
+                assert str(caught.value) == error
+            else:
+                assert _check_partial_date(value) == value
+        monkeypatch.setenv("SCO_TODAY", today)
