@@ -222,3 +222,54 @@ def test_serve_stops_with_the_errors_instead_of_hanging(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "data/facts/pipe.yaml:1: is a pipe, not a data file" in out
     assert "data/facts/.#synthesis.yaml:1: is a symbolic link to nothing" in out
+
+
+def _real(kind: str, name: str) -> list:
+    from macros.loader import parse_bytes
+
+    rel = f"data/{kind}/{name}.yaml"
+    records, problems = parse_bytes((ROOT / rel).read_bytes(), kind, rel)
+    assert records and not problems
+    return records[:4]
+
+
+def _broken(record, **changes):  # type: ignore[no-untyped-def]
+    from macros.loader import RawRecord
+
+    return RawRecord(record.kind, record.file, {**record.data, **changes}, dict(record.lines))
+
+
+BATCH_CASES = [
+    # (what, the records given to validate.parse)
+    ("every record valid", lambda f, q: f),
+    ("one bad record in the middle", lambda f, q: [f[0], _broken(f[1], topics=["nowhere"]), f[2], f[3]]),
+    ("two bad records, the first and the last", lambda f, q: [_broken(f[0], claim=""), f[1], f[2],
+                                                              _broken(f[3], cites="q1", extra=1)]),
+    ("two kinds at once, one bad", lambda f, q: [f[0], q[0], _broken(q[1], source=None), f[1]]),
+    ("no records", lambda f, q: []),
+]
+
+
+@pytest.mark.parametrize("what, make", BATCH_CASES, ids=[c[0] for c in BATCH_CASES])
+def test_validating_records_together_gives_what_one_by_one_gives(what: str, make: Callable) -> None:
+    """validate.parse checks a file's records in one call: the records, and the problems in order, are those of
+    one model_validate per record."""
+    from pydantic import ValidationError
+
+    from macros.schema import KINDS
+    from macros.validate import parse
+
+    records = make(_real("facts", "dejong-wouters-2015"), _real("quotes", "dejong-wouters-2015"))
+    parsed, problems = parse(records)
+    expected_valid, expected_invalid = [], []
+    for rec in records:
+        try:
+            expected_valid.append((rec.kind, KINDS[rec.kind].model_validate(rec.data), rec))
+        except ValidationError:
+            expected_invalid.append(rec)
+    assert [(k, m, r) for k in KINDS for m, r in parsed[k]] == sorted(
+        expected_valid, key=lambda x: list(KINDS).index(x[0]))
+    assert [r for _, r in parsed["invalid"]] == expected_invalid
+    assert bool(problems) == bool(expected_invalid)
+    one_by_one = [p for rec in records for p in parse([rec])[1]]
+    assert problems == one_by_one and all(p.record_id for p in problems)
