@@ -34,6 +34,8 @@ SCHEMA_SOURCE = Path(__file__).resolve().parent.parent / "schema"
 #: too, which some spreadsheets read the same way).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_FORMULA = frozenset(FORMULA_START)
+_GUARDED = _FORMULA | {"'"}  # the first characters safe_text may change a text for: any other is left as it is
 
 
 def safe_text(text: str) -> str:
@@ -45,9 +47,9 @@ def safe_text(text: str) -> str:
     (after any more `'`) one of FORMULA_START, and the value is back (`unsafe_text`).
     """
     first = text[:1]
-    if first in FORMULA_START and not _NUMBER.fullmatch(text):
+    if first in _FORMULA and not _NUMBER.fullmatch(text):
         return "'" + text
-    if first == "'" and text.lstrip("'")[:1] in FORMULA_START:
+    if first == "'" and text.lstrip("'")[:1] in _FORMULA:
         return "'" + text
     return text
 
@@ -89,6 +91,8 @@ def as_json(fb: FactBase, commit: str, history: History | None = None) -> str:
 # -- CSV --------------------------------------------------------------------------------------------
 def cell(value: Any) -> str:
     """One value as one CSV cell: numbers as numbers (5, not 5.0), booleans true/false, text made safe."""
+    if type(value) is str:  # most cells (1.1 million of 1.9 million at x100), and most of those start plainly
+        return safe_text(value) if value[:1] in _GUARDED else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -130,8 +134,8 @@ def as_csv(fb: FactBase, table: Table, history: History) -> str:
     writer.writerow(table.header + [d.column.name for d in extra])
     columns = table.columns
     assert table.rows is not None
-    writer.writerows([*[cell(k) for k in keys], *[cell(value_of(item, c)) for c in columns],
-                      *[cell(d.value(fb, history, item)) for d in extra]]
+    writer.writerows([cell(k) for k in keys] + [cell(value_of(item, c)) for c in columns]
+                     + [cell(d.value(fb, history, item)) for d in extra]
                      for keys, item in table.rows(fb))
     return out.getvalue()
 

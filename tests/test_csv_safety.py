@@ -129,11 +129,14 @@ def test_no_csv_cell_starts_like_a_formula(hostile_exports: tuple[Path, Rotation
     ("", ""),
 ], ids=lambda v: repr(v)[:24])
 def test_safe_text_guards_formulas_and_leaves_numbers(value: str, cell: str) -> None:
-    """A formula-like text gets a leading ', a real number stays a number, and the guard can be undone exactly."""
+    """A formula-like text gets a leading ', a real number stays a number, and the guard can be undone exactly;
+    a text written into a CSV cell gets the same guard."""
+    from macros import exports
     from macros.exports import safe_text, unsafe_text
 
     assert safe_text(value) == cell
     assert unsafe_text(safe_text(value)) == value
+    assert exports.cell(value) == cell
 
 
 def test_numbers_stay_numbers(tmp_path: Path) -> None:
