@@ -83,9 +83,10 @@ _MEMO: dict[tuple[str, str], History] = {}
 def read(root: Path, data: str = "data", cache: ParseCache | None = None) -> History:
     """The history of `root/data`; never raises: a failure gives an unavailable History with its reason.
 
-    A version of a file that does not split into list items is parsed whole, through the build's parse cache. The items that differ between versions, several
-    hundred small texts, are parsed without it: writing a cache file for each made a first build about
-    0.6 s slower, and reading them back saved a later build only about 0.03 s."""
+    A version of a file that does not split into list items is parsed whole, through the build's parse
+    cache. The items that differ between versions, several hundred small texts, are parsed without it:
+    writing a cache file for each made a first build about 0.6 s slower, and reading them back saved a
+    later build only about 0.03 s."""
     try:
         top = _git(root, ["rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD"]).decode().split("\n")
     except _GitError as exc:
