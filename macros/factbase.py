@@ -55,14 +55,13 @@ class FactBase:
         self.citers: dict[str, list[tuple[str, str]]] = defaultdict(list)
         # each source page lists its facts (in id order; a fact once per source): no scan of every fact per page
         self.facts_by_source: dict[str, list[Fact]] = defaultdict(list)
-        quotes = self.quotes
         for kind in ("facts", "events", "figures", "positions", "glossary"):
             for record in getattr(self, kind).values():
                 cites = cites_of(record)
                 for cite in cites:
                     self.citers[cite].append((kind, record.id))
                 if kind == "facts":
-                    for source in sorted({quotes[c].source for c in cites if c in quotes}):  # as sources_of()
+                    for source in self._source_ids(cites):
                         self.facts_by_source[source].append(record)
         self.figures_by_metric: dict[str, list[Figure]] = defaultdict(list)
         for figure in self.figures.values():
@@ -88,8 +87,11 @@ class FactBase:
 
     def sources_of(self, record: Record) -> list[Source]:
         """The sources a record's cites come from, in id order."""
-        ids = {self.quotes[c].source for c in cites_of(record) if c in self.quotes}
-        return [self.sources[i] for i in sorted(ids)]
+        return [self.sources[i] for i in self._source_ids(cites_of(record))]
+
+    def _source_ids(self, cites: list[str]) -> list[str]:
+        """The ids of the sources of these quote ids, sorted."""
+        return sorted({self.quotes[c].source for c in cites if c in self.quotes})
 
     def newest_year(self) -> int:
         """The year of the newest source: the default "as of" year of membership views."""

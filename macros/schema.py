@@ -90,8 +90,10 @@ _TODAY: list[str] = []  # set while a load runs (one_today): the day every date 
 
 def today_iso() -> str:
     """Today's date for the future-date check; SCO_TODAY pins it in tests."""
-    if _TODAY:
-        return _TODAY[-1]
+    return _TODAY[-1] if _TODAY else _today_now()
+
+
+def _today_now() -> str:
     return os.environ.get("SCO_TODAY") or _dt.date.today().isoformat()
 
 
@@ -99,7 +101,7 @@ def today_iso() -> str:
 def one_today() -> Iterator[str]:
     """Check every date of one load against the same day, read once (not once per date: 46,000 at ×100), so a
     load that runs over midnight does not judge its dates by two days."""
-    _TODAY.append(os.environ.get("SCO_TODAY") or _dt.date.today().isoformat())
+    _TODAY.append(_today_now())
     try:
         yield _TODAY[-1]
     finally:

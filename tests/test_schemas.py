@@ -155,7 +155,7 @@ def test_a_partial_date_is_checked_against_the_day_of_its_load(monkeypatch: pyte
     from macros.schema import _check_partial_date, one_today
 
     monkeypatch.setenv("SCO_TODAY", today)
-    for attempt in range(2):  # the second time from the calendar check's memory
+    for _ in range(2):  # the second time from the calendar check's memory
         with one_today():
             monkeypatch.setenv("SCO_TODAY", "2000-01-01")  # a change during a load does not reach it
             if error:
