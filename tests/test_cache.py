@@ -69,6 +69,35 @@ def test_errors_from_cached_files_name_the_same_lines(tmp_path: Path) -> None:
     assert _problems(data, tmp_path, cache) == fresh  # read back from it
 
 
+#: Keys that JSON can only hold as text: the standard library wrote 1 as "1", and a second build read back a record
+#: with a field named "1" (another problem, on another line) where the first had reported a key that is not text.
+NOT_TEXT_KEYS = [
+    pytest.param("  1: one\n", id="whole number"),
+    pytest.param("  1.5: x\n", id="decimal"),
+    pytest.param("  true: x\n", id="true"),
+    pytest.param("  ~: x\n", id="null"),
+    pytest.param("  note:\n    2: x\n", id="nested"),
+]
+
+
+@pytest.mark.parametrize("line", NOT_TEXT_KEYS)
+def test_a_key_that_is_not_text_is_reported_alike_on_every_build(tmp_path: Path, line: str) -> None:
+    """A record with a key that is not text reports the same problems on each build; its file is never cached."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "facts.yaml").write_text(f"- id: a\n  claim: fine\n  topics: [overview]\n  cites: [q1]\n{line}", encoding="utf-8")
+    (data / "quotes.yaml").write_text("- id: q1\n  source: s\n  text: words\n", encoding="utf-8")
+    (data / "sources.yaml").write_text(
+        "- id: s\n  title: T\n  authors: [A]\n  outlet: O\n  kind: article\n  published: '2020'\n  licence: x\n",
+        encoding="utf-8")
+    cache = tmp_path / "cache"
+    fresh = _problems(data, tmp_path, None)
+    assert fresh and all(p.startswith("data/facts.yaml:") and ":a:" in p for p in fresh), fresh
+    assert _problems(data, tmp_path, cache) == fresh  # would fill the cache
+    assert _problems(data, tmp_path, cache) == fresh  # read back where it could be
+    assert len(list(cache.rglob("*.json"))) == 2  # quotes and sources; not the facts
+
+
 # -- where the cache lives, and what it is keyed on ---------------------------------------------------------
 
 def test_cache_lives_outside_the_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
