@@ -85,13 +85,23 @@ class ParseCache:
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self.folder = root / f"parsed-{code_version()}" if root is not None else None
+        self._keys: dict[tuple[str, str], tuple[bytes, str]] = {}
 
     def key(self, kind: str, rel: str, raw: bytes) -> str:
+        # the same bytes object asked again (coldparse asks first, then records_of): not hashed twice
+        known = self._keys.get((kind, rel))
+        if known is not None and known[0] is raw:
+            return known[1]
         digest = hashlib.sha256()
         for part in (kind, rel):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(raw)
-        return digest.hexdigest()
+        self._keys[(kind, rel)] = (raw, digest.hexdigest())
+        return self._keys[(kind, rel)][1]
+
+    def has(self, key: str) -> bool:
+        """Whether an entry for `key` exists (it may still be unreadable: `get` decides)."""
+        return self.folder is not None and (self.folder / f"{key}.json").is_file()
 
     def get(self, key: str) -> tuple[list[tuple[Any, int, str, Any]], list[Problem]] | None:
         """(data, record line, field lines as JSON, the rules' scans or None) of each record, and the file's

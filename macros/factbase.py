@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .cache import ParseCache
+from .coldparse import parse_ahead
 from .errors import DataError, Problem
 from .loader import RawRecord, _rel, read_file, records_of, scan
 from .schema import (
@@ -181,14 +182,22 @@ def _load(data_dir: Path, root: Path, cache_dir: Path | None, kept: Kept) -> Fac
     cache = ParseCache(cache_dir)
     current: dict[tuple[str, str], _File] = {}
     kept.parsed_files = 0
+    read: list[tuple[str, str, bytes | None, list[Problem], _File | None]] = []  # with the file kept unchanged
     for kind, path in files:
         rel = _rel(path, root)
         raw, read_problems = read_file(path, rel)
         old = kept.files.get((kind, rel))
-        if raw is not None and old is not None and old.raw == raw:
+        read.append((kind, rel, raw, read_problems, old if raw is not None and old is not None and old.raw == raw
+                     else None))
+    todo = [(n, (kind, rel, raw)) for n, (kind, rel, raw, _, old) in enumerate(read) if raw is not None and old is None]
+    ahead = parse_ahead([file for _, file in todo], cache)
+    early = {todo[i][0]: parsed for i, parsed in ahead.items()}
+    for n, (kind, rel, raw, read_problems, old) in enumerate(read):
+        if old is not None:
             current[(kind, rel)] = old
             continue
-        records, load_problems = records_of(raw, kind, rel, cache) if raw is not None else ([], read_problems)
+        records, load_problems = early.pop(n, None) or (
+            records_of(raw, kind, rel, cache) if raw is not None else ([], read_problems))
         parsed, schema_problems = parse(records)
         current[(kind, rel)] = _File(raw, load_problems, parsed, schema_problems)
         kept.parsed_files += 1
