@@ -548,18 +548,26 @@ EXPLAIN = {
         "read once per load, and the reference check and the fact base's indexes make fewer calls (0.87× in 6 "
         "alternated pairs, 3.38 s against 3.01 s), and a file's records are validated in one call (about 0.91× "
         "more, 12 pairs); this machine's loads varied from 2.6 to 4.6 s that day, and two runs of this row gave "
-        "3.03 s and 3.27 s; what is left is about evenly reading 51 MB of JSON, pydantic "
-        "checking 103,300 records, the cross-record checks and the fact base's indexes, 0.5-0.8 s each. Parsing "
-        "47 MB from scratch is dominated by PyYAML itself: libyaml parses in C, but PyYAML "
-        "still creates a Python node with two marks for each of 1.2 million values and "
-        "resolves every plain scalar's tag with Python regexes; building the values with "
-        "their lines, pydantic and the cross-record checks are the smaller part.",
+        "3.03 s and 3.27 s. The cache's JSON is read with orjson since the evening of 2026-12-03 (its reading took "
+        "0.31-0.42 s of CPU against 0.50-0.72 s, 3 alternated processes each), and this row then gave 3.22 s: "
+        "what is left is pydantic checking 103,300 records, the cross-record checks and the fact base's indexes, "
+        "0.5-0.8 s each, and reading the JSON, 0.3-0.4 s. Parsing "
+        "51 MB from scratch is dominated by PyYAML itself: libyaml parses in C, but PyYAML "
+        "still creates a Python event for each of 1.2 million values; building the values with "
+        "their lines and the rules' searches of each text are the rest (at ×100, about 7.5, 3.6 and 1.9 s of CPU "
+        "with the field lines and the JSON written); since then half of the files are parsed in a forked child "
+        "when more than 2 MB miss the cache (13.9 s to 10.8 s).",
     "First build of a fresh copy vs its second, ×100, empty parse cache": "a first build on a new machine parses "
         "all 51 MB of YAML (see the load row); every later build, serve after an edit, and the workflows (which "
         "restore the parse cache from the last deploy) read the parse cache: the row with the cache restored. Since "
         "2026-12-03 the second build also reads the rules' searches back from the cache, which made it faster and "
         "this ratio larger; the first did not change (a cold load at ×100 took 16.3 s against 16.5 s before, "
-        "medians of 5 alternated pairs).",
+        "medians of 5 alternated pairs). Later that day the cache was written with orjson (filling it took "
+        "0.58-0.74 s of CPU against 1.50-1.60 s) and half of the missing files were parsed in a forked child "
+        "(macros/coldparse.py): 1.39× against 1.54× by wall time, but not under 1.3, and more by CPU (the child's "
+        "parse is counted; the work is the same, on two cores). What is left is the parsing itself, about 13 s of "
+        "CPU at ×100 now shared by two processes, and everything after the last file is parsed, which is the "
+        "same in both builds.",
     "First build of a fresh copy vs its second, ×1, empty parse cache": "a first build on a new machine parses "
         "every data file; later builds read them back. (The copies have no git history; a fresh clone's first "
         "build, which reads it, is measured apart.)",
