@@ -18,7 +18,7 @@ Nothing a commit can contain is trusted as a cache:
   cached: it is parsed again on every build, so the cache never changes what a build sees.
 - An entry is named by the SHA-256 of everything its content depends on: the file's
   path and the very bytes that were parsed (read once), and the source of the code that
-  parsed them (this package's modules) with the versions of Python and PyYAML. A changed
+  parsed them (this package's modules) with the versions of Python, PyYAML and orjson. A changed
   file, or changed code, misses; stale entries are never read.
 """
 
@@ -131,8 +131,7 @@ class ParseCache:
             text = orjson.dumps(payload)
         except TypeError:  # orjson.JSONEncodeError is a TypeError
             return
-        if not self.folder.is_dir():
-            self._start_folder()
+        self.prepare()
         tmp = None
         try:
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
@@ -145,6 +144,12 @@ class ParseCache:
         finally:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+    def prepare(self) -> None:
+        """Make sure this code version's folder exists (coldparse calls it before forking, so that one process
+        creates it and clears old versions)."""
+        if self.folder is not None and not self.folder.is_dir():
+            self._start_folder()
 
     def _start_folder(self) -> None:
         """Create this code version's folder; drop other versions' folders unused for a month (another checkout

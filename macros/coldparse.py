@@ -7,7 +7,8 @@ the 12 s of YAML parsing of a first build.
 
 The child hands its records over through the cache only (JSON; nothing is pickled), so this runs
 only with a cache, only where a fork is safe (background.BackgroundJob.can_fork: no other thread,
-as in `mkdocs build`; `serve` parses one edited file at a time anyway), and only for at least
+as in `mkdocs build` and `make check`; `serve` runs a server thread, so its first build parses in
+one process, and its rebuilds parse only the edited files), and only for at least
 MIN_BYTES (below that, the fork and the cache's round trip cost about what they save). A file the
 child did not leave in the cache is parsed here, in the load's own loop.
 """
@@ -50,6 +51,7 @@ def parse_ahead(todo: list[tuple[str, str, bytes]], cache: ParseCache) -> dict[i
         return {}
     from . import rules  # noqa: F401 - imported once, before the fork, for both processes
 
+    cache.prepare()
     mine, theirs = halves([len(todo[i][2]) for i in missing])
     child = BackgroundJob()
     child.start(lambda: [records_of(todo[missing[j]][2], todo[missing[j]][0], todo[missing[j]][1], cache)
