@@ -56,10 +56,11 @@ def parse_ahead(todo: list[tuple[str, str, bytes]], cache: ParseCache) -> dict[i
     child = BackgroundJob()
     child.start(lambda: [records_of(todo[missing[j]][2], todo[missing[j]][0], todo[missing[j]][1], cache)
                          for j in theirs])
-    done = {missing[j]: records_of(todo[missing[j]][2], todo[missing[j]][0], todo[missing[j]][1], cache)
-            for j in mine}
     try:
-        child.wait()
-    except RuntimeError:
-        print("The data files' second parser failed (above); parsing its files here", file=sys.stderr)
-    return done
+        return {missing[j]: records_of(todo[missing[j]][2], todo[missing[j]][0], todo[missing[j]][1], cache)
+                for j in mine}
+    finally:  # the child is waited for whatever happens here, so that none is left behind
+        try:
+            child.wait()
+        except RuntimeError:
+            print("The data files' second parser failed (above); parsing its files here", file=sys.stderr)

@@ -137,3 +137,31 @@ def test_a_small_cold_load_is_not_forked(tmp_path: Path, parsed_here: list[str],
     data, files = _data(tmp_path)
     load(data, tmp_path, tmp_path / "cache")
     assert len(parsed_here) == files
+
+
+def test_a_failure_here_still_waits_for_the_child(tmp_path: Path, parsed_here: list[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """If parsing in this process raises, the error reaches the caller and the child has been waited for."""
+    data, _ = _data(tmp_path)
+    children: list[int | None] = []
+    start = BackgroundJob.start
+
+    def recording(self: BackgroundJob, job):  # type: ignore[no-untyped-def]
+        start(self, job)
+        children.append(self.pid)
+
+    parent = os.getpid()
+    records_of = coldparse.records_of
+
+    def failing_here(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if os.getpid() == parent:
+            raise RuntimeError("a failure here")
+        return records_of(*args, **kwargs)
+
+    monkeypatch.setattr(BackgroundJob, "start", recording)
+    monkeypatch.setattr(coldparse, "records_of", failing_here)
+    with pytest.raises(RuntimeError, match="a failure here"):
+        load(data, tmp_path, tmp_path / "cache")
+    assert len(children) == 1 and children[0]
+    with pytest.raises(ChildProcessError):  # already waited for: no child of that id is left
+        os.waitpid(children[0], os.WNOHANG)
