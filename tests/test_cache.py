@@ -50,18 +50,23 @@ def _problems(data: Path, root: Path, cache: Path | None) -> list[str]:
     raise AssertionError("the bad record was accepted")
 
 
-def test_errors_from_cached_files_name_the_same_lines(tmp_path: Path) -> None:
-    """A record read back from the cache reports a field's error at the same line as a freshly parsed one."""
+def _small_data(tmp_path: Path, facts: str) -> Path:
+    """A data folder of one source, one quote and the facts given (YAML)."""
     data = tmp_path / "data"
     data.mkdir()
-    (data / "facts.yaml").write_text(
-        "- id: a\n  claim: fine\n  topics: [overview]\n  cites:\n    - q1\n    - missing-quote\n"
-        "- id: b\n  claim: also fine\n  topics:\n    - overview\n    - not-a-topic\n  cites: [q1]\n",
-        encoding="utf-8")
+    (data / "facts.yaml").write_text(facts, encoding="utf-8")
     (data / "quotes.yaml").write_text("- id: q1\n  source: s\n  text: words\n", encoding="utf-8")
     (data / "sources.yaml").write_text(
         "- id: s\n  title: T\n  authors: [A]\n  outlet: O\n  kind: article\n  published: '2020'\n  licence: x\n",
         encoding="utf-8")
+    return data
+
+
+def test_errors_from_cached_files_name_the_same_lines(tmp_path: Path) -> None:
+    """A record read back from the cache reports a field's error at the same line as a freshly parsed one."""
+    data = _small_data(tmp_path,
+                       "- id: a\n  claim: fine\n  topics: [overview]\n  cites:\n    - q1\n    - missing-quote\n"
+                       "- id: b\n  claim: also fine\n  topics:\n    - overview\n    - not-a-topic\n  cites: [q1]\n")
     cache = tmp_path / "cache"
     fresh = _problems(data, tmp_path, None)
     assert "data/facts.yaml:6:a:cites[1]" in fresh and "data/facts.yaml:11:b:topics[1]" in fresh
@@ -83,13 +88,7 @@ NOT_TEXT_KEYS = [
 @pytest.mark.parametrize("line", NOT_TEXT_KEYS)
 def test_a_key_that_is_not_text_is_reported_alike_on_every_build(tmp_path: Path, line: str) -> None:
     """A record with a key that is not text reports the same problems on each build; its file is never cached."""
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "facts.yaml").write_text(f"- id: a\n  claim: fine\n  topics: [overview]\n  cites: [q1]\n{line}", encoding="utf-8")
-    (data / "quotes.yaml").write_text("- id: q1\n  source: s\n  text: words\n", encoding="utf-8")
-    (data / "sources.yaml").write_text(
-        "- id: s\n  title: T\n  authors: [A]\n  outlet: O\n  kind: article\n  published: '2020'\n  licence: x\n",
-        encoding="utf-8")
+    data = _small_data(tmp_path, f"- id: a\n  claim: fine\n  topics: [overview]\n  cites: [q1]\n{line}")
     cache = tmp_path / "cache"
     fresh = _problems(data, tmp_path, None)
     assert fresh and all(p.startswith("data/facts.yaml:") and ":a:" in p for p in fresh), fresh
