@@ -96,8 +96,9 @@ class ParseCache:
         for part in (kind, rel):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(raw)
-        self._keys[(kind, rel)] = (raw, digest.hexdigest())
-        return self._keys[(kind, rel)][1]
+        key = digest.hexdigest()
+        self._keys[(kind, rel)] = (raw, key)
+        return key
 
     def has(self, key: str) -> bool:
         """Whether an entry for `key` exists (it may still be unreadable: `get` decides)."""

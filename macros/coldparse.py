@@ -40,25 +40,28 @@ def halves(sizes: list[int]) -> tuple[list[int], list[int]]:
     return sorted(groups[0]), sorted(groups[1])
 
 
-def parse_ahead(todo: list[tuple[str, str, bytes]], cache: ParseCache) -> dict[int, Parsed]:
-    """Parse the files of `todo` (kind, path, bytes) that miss the cache, half in a child: the records and
-    problems of the ones parsed here, by index in `todo`. The rest are in the cache when this returns (or, if
-    the child failed, parsed later as misses). Nothing at all when the conditions above are not met."""
-    if cache.folder is None or sum(len(raw) for *_, raw in todo) < MIN_BYTES or not BackgroundJob.can_fork():
+def parse_ahead(todo: dict[int, tuple[str, str, bytes]], cache: ParseCache) -> dict[int, Parsed]:
+    """Parse the files of `todo` (kind, path, bytes, by the caller's index) that miss the cache, half in a child:
+    the records and problems of the ones parsed here, by the same index. The rest are in the cache when this
+    returns (or, if the child failed, parsed later as misses). Nothing at all when the conditions above are not
+    met."""
+    if cache.folder is None or sum(len(raw) for *_, raw in todo.values()) < MIN_BYTES or not BackgroundJob.can_fork():
         return {}
-    missing = [i for i, (kind, rel, raw) in enumerate(todo) if not cache.has(cache.key(kind, rel, raw))]
-    if sum(len(todo[i][2]) for i in missing) < MIN_BYTES:
+    missing = [n for n, (kind, rel, raw) in todo.items() if not cache.has(cache.key(kind, rel, raw))]
+    if sum(len(todo[n][2]) for n in missing) < MIN_BYTES:
         return {}
     from . import rules  # noqa: F401 - imported once, before the fork, for both processes
 
+    def parsed(n: int) -> Parsed:
+        kind, rel, raw = todo[n]
+        return records_of(raw, kind, rel, cache)
+
     cache.prepare()
-    mine, theirs = halves([len(todo[i][2]) for i in missing])
+    mine, theirs = halves([len(todo[n][2]) for n in missing])
     child = BackgroundJob()
-    child.start(lambda: [records_of(todo[missing[j]][2], todo[missing[j]][0], todo[missing[j]][1], cache)
-                         for j in theirs])
+    child.start(lambda: [parsed(missing[j]) for j in theirs])
     try:
-        return {missing[j]: records_of(todo[missing[j]][2], todo[missing[j]][0], todo[missing[j]][1], cache)
-                for j in mine}
+        return {missing[j]: parsed(missing[j]) for j in mine}
     finally:  # the child is waited for whatever happens here, so that none is left behind
         try:
             child.wait()

@@ -189,9 +189,8 @@ def _load(data_dir: Path, root: Path, cache_dir: Path | None, kept: Kept) -> Fac
         old = kept.files.get((kind, rel))
         read.append((kind, rel, raw, read_problems, old if raw is not None and old is not None and old.raw == raw
                      else None))
-    todo = [(n, (kind, rel, raw)) for n, (kind, rel, raw, _, old) in enumerate(read) if raw is not None and old is None]
-    ahead = parse_ahead([file for _, file in todo], cache)
-    early = {todo[i][0]: parsed for i, parsed in ahead.items()}
+    early = parse_ahead({n: (kind, rel, raw) for n, (kind, rel, raw, _, old) in enumerate(read)
+                         if raw is not None and old is None}, cache)
     for n, (kind, rel, raw, read_problems, old) in enumerate(read):
         if old is not None:
             current[(kind, rel)] = old
