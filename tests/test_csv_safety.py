@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from pathlib import Path
@@ -33,9 +34,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
+@functools.cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's JSON Schema, made once per model (each is asked for every field of every record)."""
+    return model.model_json_schema(by_alias=True)
+
+
 def _free_text(model: type[BaseModel], name: str) -> bool:
     """A field of free text (not an id, a date, an address or a choice), from the model's JSON Schema."""
-    prop = model.model_json_schema(by_alias=True)["properties"][model.model_fields[name].alias or name]
+    prop = _schema(model)["properties"][model.model_fields[name].alias or name]
     options = [p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"]
     inner = options[0] if options else {}
     if inner.get("type") == "array":
