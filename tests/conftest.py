@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -184,18 +185,22 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
          f"sys.exit(build_site('offline', __import__('pathlib').Path({str(out)!r})))"], cwd=ROOT))
 
 
+@functools.lru_cache(maxsize=None)
+def _parsed(file: Path, mtime_ns: int, size: int) -> BeautifulSoup:
+    return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+
+
+def parsed_html(file: Path) -> BeautifulSoup:
+    """A built HTML file parsed once per test process, for tests that only read it (a test that changes the tree
+    parses its own copy). Keyed by the file's size and time too, so a file built again is parsed again."""
+    info = file.stat()
+    return _parsed(file, info.st_mtime_ns, info.st_size)
+
+
 @pytest.fixture(scope="session")
 def page(site: Path) -> Callable[[str], BeautifulSoup]:
     """Parse a built page by its path under site/ ('' for the home page)."""
-    cache: dict[str, BeautifulSoup] = {}
-
-    def get(path: str) -> BeautifulSoup:
-        file = site / path / "index.html" if not path.endswith(".html") else site / path
-        if path not in cache:
-            cache[path] = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
-        return cache[path]
-
-    return get
+    return lambda path: parsed_html(site / path / "index.html" if not path.endswith(".html") else site / path)
 
 
 # -- the browser tests' fixtures (their helpers: browserkit.py) ---------------------------------------------

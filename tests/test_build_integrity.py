@@ -10,12 +10,10 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import PY, ROOT, copy_project, run
+from conftest import PY, ROOT, copy_project, parsed_html, run
 
 
-@functools.lru_cache(maxsize=None)
-def parsed(file: Path) -> BeautifulSoup:
-    return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+parsed = parsed_html
 
 
 @functools.lru_cache(maxsize=None)

@@ -8,7 +8,7 @@ from typing import Callable
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, parsed_html
 from macros.factbase import load
 
 FB = load(ROOT / "data", ROOT)
@@ -88,8 +88,7 @@ def test_theme_page_states_cited_facts_and_data(page: Callable[[str], BeautifulS
 def test_every_page_has_unique_ids(site) -> None:  # type: ignore[no-untyped-def]
     """No page repeats an element id (anchors must be unambiguous)."""
     for file in sorted(site.rglob("*.html")):
-        soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
-        ids = Counter(el["id"] for el in soup.find_all(id=True))
+        ids = Counter(el["id"] for el in parsed_html(file).find_all(id=True))
         assert [i for i, n in ids.items() if n > 1] == [], file
 
 

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from conftest import ROOT, copy_project, mkdocs_build
+from conftest import ROOT, copy_project, mkdocs_build, parsed_html
 from macros.factbase import load
 from macros.schema import KINDS
 
@@ -34,7 +34,7 @@ def parsed(site: Path) -> list[tuple[str, BeautifulSoup, dict[str, Tag]]]:
     for path in sorted(site.rglob("*.html")):
         if "assets" in path.parts or path.name == "404.html":
             continue
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed_html(path)
         out.append((path.relative_to(site).as_posix(), soup, first_ids(soup)))
     return out
 

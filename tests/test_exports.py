@@ -16,7 +16,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, parsed_html
 from macros.factbase import load
 from macros.changelog import read as read_history
 from macros.loader import data_files
@@ -341,8 +341,7 @@ def test_json_ld_of_every_page_and_the_dataset_joins_up(site: Path) -> None:
     IRI, and one Dataset with a licence, a version and its downloads; nothing is a ClaimReview."""
     documents = [json.loads((site / "data" / "sco-explainer.jsonld").read_text(encoding="utf-8"))]
     for path in sorted(site.rglob("*.html")):
-        for script in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find_all(
-                "script", type="application/ld+json"):
+        for script in parsed_html(path).find_all("script", type="application/ld+json"):
             documents.append(json.loads(script.string))
     assert len(documents) > 15
     nodes = [n for d in documents for n in _nodes(_expand(d))]

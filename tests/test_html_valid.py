@@ -19,7 +19,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT, mkdocs_build, parsed_html
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = shutil.which("java")
@@ -105,7 +105,7 @@ def front_matter(path: Path) -> dict[str, object]:
 
 
 def head(file: Path) -> BeautifulSoup:
-    return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser").head
+    return parsed_html(file).head
 
 
 DESCRIBED = sorted(p.relative_to(ROOT / "docs") for p in (ROOT / "docs").rglob("*.md")

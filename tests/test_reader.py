@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, parsed_html
 from macros.factbase import load
 from macros.reader import abbreviations_at_first_use
 
@@ -118,11 +118,14 @@ def test_abbreviations_marked_once_per_section_on_every_page(site: Path) -> None
     """On every built page, each abbreviation is marked at most once between two h1/h2 headings."""
     problems = []
     for path in all_pages(site):
-        html = (site / path / "index.html").read_text(encoding="utf-8")
-        article = BeautifulSoup(html, "html.parser").find("article")
-        for number, part in enumerate(re.split(r"<h[12][\s>]", str(article))):
-            counts = Counter(a.get_text() for a in BeautifulSoup(part, "html.parser").find_all("abbr"))
-            problems += [f"{path or 'home'} section {number}: {t} x{n}" for t, n in counts.items() if n > 1]
+        sections = [Counter()]  # abbreviations by their text, per section: a h1 or h2 starts the next one
+        for el in parsed_html(site / path / "index.html").find("article").find_all(["h1", "h2", "abbr"]):
+            if el.name == "abbr":
+                sections[-1][el.get_text()] += 1
+            else:
+                sections.append(Counter())
+        problems += [f"{path or 'home'} section {number}: {t} x{n}" for number, counts in enumerate(sections)
+                     for t, n in counts.items() if n > 1]
     assert problems == []
 
 
