@@ -13,14 +13,11 @@ from bs4 import BeautifulSoup, Tag
 from conftest import PY, ROOT, copy_project, parsed_html, run
 
 
-parsed = parsed_html
-
-
 @functools.lru_cache(maxsize=None)
 def first_ids(file: Path) -> dict[str, Tag]:
     """Each id's first element in a parsed page, as `find(id=...)` finds it: one walk of the page for all look-ups."""
     ids: dict[str, Tag] = {}
-    for el in parsed(file).find_all(id=True):
+    for el in parsed_html(file).find_all(id=True):
         ids.setdefault(el["id"], el)
     return ids
 
@@ -39,13 +36,13 @@ def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
     ids: dict[Path, set[str]] = {}
     pages = sorted(site.rglob("*.html"))
     for file in pages:
-        ids[file] = {el["id"] for el in parsed(file).find_all(id=True)}
+        ids[file] = {el["id"] for el in parsed_html(file).find_all(id=True)}
     broken = []
     checked = 0
     for file in pages:
         if file.name == "404.html":
             continue  # served at any path, so its links are absolute under site_url; checked below
-        soup = parsed(file)
+        soup = parsed_html(file)
         base = "http://site.test/" + file.relative_to(site).as_posix()
         for a in soup.find_all("a", href=True):
             href = a["href"]
@@ -80,7 +77,7 @@ def test_citations_and_backlinks_point_at_quotes_and_facts(site: Path, kind: str
     """Citations land on quote anchors and backlinks on fact anchors, listed or in a page's prose (not merely on some id)."""
     found = 0
     for file in sorted(site.rglob("*.html")):
-        soup = parsed(file)
+        soup = parsed_html(file)
         for a in soup.select(selector):
             found += 1
             fragment = a["href"].split("#", 1)[1]
