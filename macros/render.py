@@ -92,7 +92,7 @@ class Renderer:
         self._anchors: dict[str, set[str]] = {}
         self._pairs: dict[str, set[frozenset[str]]] = {}
         self._entries: dict[str, dict[str, object]] = {}
-        self._markers: dict[int, tuple[str, ...]] = {}
+        self._markers: dict[tuple[int, str], tuple[str, ...]] = {}
         self.prose: list[str] = []  # the current page's own text and plain-text macro results
         self._fact_parts: dict[str, dict[str, object]] = {}
         self._note_rows: dict[str, Row] = {}
@@ -198,18 +198,25 @@ class Renderer:
         self.state.record(quote_id, Citer(page.url, page.title, citer_anchor, citer_label))
         return self.state.page(page.url).number(quote_id)
 
-    def _marker_for(self, page: Page, n: int) -> Markup:
+    def _marker_for(self, page: Page, n: int, here: str = "") -> Markup:
         """The marker [n] as it is placed in the page, with an id of its own (`cite-N-K`, the K-th use of
-        number N) that the Sources entry links back to."""
-        parts = self._markers.get(n)
-        if parts is None:  # a marker depends only on its number and its use: the template is filled once per number
-            parts = self._markers[n] = tuple(self._marker(n=n, ident=_OCCURRENCE).split(_OCCURRENCE, 1))
+        number N) that the Sources entry links back to. `here`: the id of a quote shown in full on this page."""
+        parts = self._markers.get((n, here))
+        if parts is None:  # a marker depends only on its number, its quote's place and its use: filled once each
+            parts = self._markers[(n, here)] = tuple(
+                self._marker(n=n, here=here, ident=_OCCURRENCE).split(_OCCURRENCE, 1))
         use = self.state.page(page.url).use(n)
         return Markup(f"{parts[0]}cite-{n}-{use}{parts[1]}")
 
+    def shown_here(self, quote_id: str, page: Page) -> bool:
+        """Whether the quote is shown in full on this page: its own source's page, which lists every quote of it."""
+        quote = self.fb.quotes.get(quote_id)
+        return quote is not None and self.links.url_of(source_page_src(quote.source)) == page.url
+
     def cite(self, quote_id: str, page: Page, citer_anchor: str = "", citer_label: str = "") -> Markup:
         """A footnote marker for a quote, numbered for this page, recorded for backlinks."""
-        return self._marker_for(page, self._number(quote_id, page, citer_anchor, citer_label))
+        n = self._number(quote_id, page, citer_anchor, citer_label)
+        return self._marker_for(page, n, quote_id if self.shown_here(quote_id, page) else "")
 
     def markers(self, quote_ids: Iterable[str], page: Page, anchor: str = "", label: str = "") -> Markup:
         """The markers of several quotes as one piece of HTML (one value for a template to output, not one each)."""
@@ -235,8 +242,10 @@ class Renderer:
                     "original_url": text_fragment(source.url, quote.text) if source.url else None,
                 }
             context_url = self.links.link(str(entry["context_src"]), page.url, str(entry["anchor"]))
-            entries.append(Row(**entry, context_url=context_url, n=n, backrefs=_backrefs(n, cited.uses[n]),
-                               notes=self.note_marks("quotes", quote_id, page)))
+            # On the quote's own source page the quote is shown in full, so its entry does not repeat the text
+            # (a quote's text is in a page once): the entry links to it, and sco.js previews it from there.
+            entries.append(Row(**entry, context_url=context_url, here=context_url.startswith("#"), n=n,
+                               backrefs=_backrefs(n, cited.uses[n]), notes=self.note_marks("quotes", quote_id, page)))
         sources = {self.fb.quotes[q].source for q in order}
         return self.html("sources_list.html", entries=entries, quotes=len(order), sources=len(sources))
 
@@ -273,7 +282,7 @@ class Renderer:
         """Markers for facts restated in a page's prose: the page shows each fact (exports, backlinks),
         and an empty anchor `fact-ID` sits where the sentence ends; a quote two facts share is marked once."""
         anchors: list[str] = []
-        quotes: dict[int, None] = {}  # quote numbers, each marked once
+        quotes: dict[int, str] = {}  # quote numbers, each marked once, with their quote's id
         notes = Markup("")
         editing: list[dict[str, object]] = []  # each fact's "as of" date and edit link, for Editor view
         for fact in facts:
@@ -287,8 +296,9 @@ class Renderer:
             label = str(parts["label"])
             for quote_id in fact.cites:
                 n = self._number(quote_id, page, anchor or f"fact-{fact.id}", label)  # backlinks name every fact
-                quotes.setdefault(n, None)
-        markers = Markup("".join([self._marker_for(page, n) for n in quotes]))
+                quotes.setdefault(n, quote_id)
+        markers = Markup("".join([self._marker_for(page, n, q if self.shown_here(q, page) else "")
+                                  for n, q in quotes.items()]))
         return self.html("fact_ref.html", anchors=anchors, markers=markers, notes=notes, editing=editing)
 
     def _disagreement(self, fact: Fact, other: Fact, page: Page, anchor: str, label: str) -> Row:

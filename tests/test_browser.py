@@ -150,6 +150,37 @@ def test_citation_preview_on_hover_focus_and_tap(browser: Browser, target: Site)
     assert target.external == [] and target.console == []
 
 
+def test_preview_on_a_source_page_shows_the_quote_shown_there(browser: Browser, target: Site) -> None:
+    """On a source page, whose Sources entries leave the text of the page's own quotes to the quotes shown on it,
+    a marker's preview shows that quote's text, its attribution and a link to it; a marker citing another source's
+    quote shows the entry's text."""
+    context = new_context(browser, target, viewport={"width": 1280, "height": 900})
+    page = watch(context.new_page(), target)
+    page.goto(target.url(theme_path(target, "sources/seiwert-2021")))
+    tip = page.locator(".sco-tip")
+    for own in (True, False):
+        marker = page.locator("article a.sco-cite[aria-describedby^='qt-']" if own else
+                              "article a.sco-cite:not([aria-describedby^='qt-'])").first
+        entry = page.locator(marker.get_attribute("href"))
+        if own:
+            quote_id = marker.get_attribute("aria-describedby").split()[0][3:]
+            said = page.locator(f"[id='qt-{quote_id}']").text_content().strip().strip("“”")
+            assert entry.locator("q").count() == 0  # the text is in the page once
+        else:
+            said = entry.locator("q").text_content()
+        marker.focus()
+        tip.wait_for(state="visible", timeout=3000)
+        assert tip.locator(".sco-tip-text").inner_text().strip("“”") == " ".join(said.split())
+        assert tip.locator(".sco-tip-by").inner_text() == " ".join(entry.locator(".sco-by").text_content().split())
+        link = tip.locator("a").first
+        assert link.inner_text() == "In context"
+        assert (link.get_attribute("href") == f"#q-{quote_id}") if own else ("#" not in link.get_attribute("href")[:1])
+        page.keyboard.press("Escape")
+        assert tip.count() == 0
+    context.close()
+    assert target.external == [] and target.console == []
+
+
 # -- citation previews (served) --------------------------------------------------------------------
 
 def low_marker(page: Page, fraction: float) -> int:

@@ -5,7 +5,8 @@
    box anchored to the marker, with the entry's "In context" and "Original" links; a second tap, a click,
    Enter or one of those links follows. The box stays open while the pointer is over the marker or the
    box, closes on Escape (focus goes back to the marker) and when the reader taps or clicks elsewhere
-   (WCAG 1.4.13). It is built from the entry each time, so the quote's text is in the page once, and it
+   (WCAG 1.4.13). It is built from the entry each time, so the quote's text is in the page once (on the
+   quote's own source page, from the quote shown there, which the marker's aria-describedby names), and it
    sits right after the marker in the document, so Tab moves from the marker into its links. Following
    a marker opens the Sources list first when it is a closed <details>. Without JavaScript a marker is
    a plain link to its entry.
@@ -60,10 +61,12 @@
     box.className = "sco-tip";
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", "Source " + marker.textContent.trim());
-    var quote = entry.querySelector("q"), by = entry.querySelector(".sco-by");
+    // on a quote's own source page the entry leaves the text to the quote shown there (aria-describedby's "qt-")
+    var quote = entry.querySelector("q") || document.getElementById((marker.getAttribute("aria-describedby") || "").split(" ")[0]);
+    var by = entry.querySelector(".sco-by"), said = (quote || entry).textContent.trim();
     var text = document.createElement("span");
     text.className = "sco-tip-text";
-    text.textContent = "\u201c" + (quote ? quote.textContent : entry.textContent).trim() + "\u201d";
+    text.textContent = quote && quote.tagName === "BLOCKQUOTE" ? said : "\u201c" + said + "\u201d";
     box.appendChild(text);
     if (by) {
       var who = document.createElement("span");
