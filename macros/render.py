@@ -244,7 +244,7 @@ class Renderer:
             context_url = self.links.link(str(entry["context_src"]), page.url, str(entry["anchor"]))
             # On the quote's own source page the quote is shown in full, so its entry does not repeat the text
             # (a quote's text is in a page once): the entry links to it, and sco.js previews it from there.
-            entries.append(Row(**entry, context_url=context_url, here=context_url.startswith("#"), n=n,
+            entries.append(Row(**entry, context_url=context_url, here=self.shown_here(quote_id, page), n=n,
                                backrefs=_backrefs(n, cited.uses[n]), notes=self.note_marks("quotes", quote_id, page)))
         sources = {self.fb.quotes[q].source for q in order}
         return self.html("sources_list.html", entries=entries, quotes=len(order), sources=len(sources))
