@@ -118,17 +118,18 @@ class Renderer:
         self._page_notes.pop(page.url, None)
         self.state.reset_page(page.url)
 
-    def attribution(self, quote: Quote, *, with_speaker: bool = True) -> str:
+    def attribution(self, quote: Quote, *, with_speaker: bool = True, brief: bool = False) -> str:
         """'Zhao Huasheng, as quoted by Mathieu Duchâtel, “China and Russia: …”, in …, ECFR, November 2016.'
 
-        Each author carries the affiliation the publication's byline prints, e.g. 'Richard Weitz (Hudson Institute)'."""
+        Each author carries the affiliation the publication's byline prints, e.g. 'Richard Weitz (Hudson Institute)'.
+        `brief`: the people only ('Zhao Huasheng, as quoted by Mathieu Duchâtel.'), for the source's own page."""
         source = self.fb.sources[quote.source]
         chapter = self.fb.chapters.get(quote.chapter) if quote.chapter else None
         authors = chapter.authors if chapter else source.authors
         affiliations = {a.author: a.affiliation for a in source.affiliations}
         by = _names([f"{a} ({affiliations[a]})" if a in affiliations else a for a in authors])
         where = f"“{chapter.title}”, in {source.title}" if chapter else source.title
-        text = f"{by}, {where}, {source.outlet}, {human_date(source.published)}"
+        text = by if brief else f"{by}, {where}, {source.outlet}, {human_date(source.published)}"
         if with_speaker and quote.speaker:
             speaker = self.fb.actors[quote.speaker].name
             text = f"{speaker}, as quoted by {text}"
@@ -242,9 +243,14 @@ class Renderer:
                     "original_url": text_fragment(source.url, quote.text) if source.url else None,
                 }
             context_url = self.links.link(str(entry["context_src"]), page.url, str(entry["anchor"]))
-            # On the quote's own source page the quote is shown in full, so its entry does not repeat the text
-            # (a quote's text is in a page once): the entry links to it, and sco.js previews it from there.
-            entries.append(Row(**entry, context_url=context_url, here=self.shown_here(quote_id, page), n=n,
+            # On the quote's own source page the quote is shown in full, so its entry does not repeat it (a quote's
+            # text is in a page once): it links to it by its first words and names its people, not the publication
+            # the page is about; sco.js previews the quote from the page.
+            here = self.shown_here(quote_id, page)
+            if here:
+                quote = self.fb.quotes[quote_id]
+                entry = {**entry, "opening": plain(_opening(quote.text)), "attribution": self.attribution(quote, brief=True)}
+            entries.append(Row(**entry, context_url=context_url, here=here, n=n,
                                backrefs=_backrefs(n, cited.uses[n]), notes=self.note_marks("quotes", quote_id, page)))
         sources = {self.fb.quotes[q].source for q in order}
         return self.html("sources_list.html", entries=entries, quotes=len(order), sources=len(sources))
@@ -359,6 +365,12 @@ def _changed(history: object, kind: str, record_id: str) -> Row | None:
         return None
     day, month, year = human_date(date).split(" ")
     return Row(iso=date, human=f"{day} {month[:3]} {year}")
+
+
+def _opening(text: str, words: int = 6) -> str:
+    """A quote's first words, as written, with … when there are more: enough to tell it from its neighbours."""
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def _short(text: str, words: int = 10) -> str:

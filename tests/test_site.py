@@ -81,33 +81,41 @@ def test_cited_facts_carry_markers_that_resolve(page: Page) -> None:
 
 @pytest.mark.parametrize("source_id", sorted(FB.sources))
 def test_source_page_shows_each_quote_text_once(page: Page, source_id: str) -> None:
-    """On a source page, the Sources entry of a quote of that source names and links to the quote shown on the
-    page instead of repeating its text; its markers' aria-describedby names that text first, then the entry.
-    Entries of other sources' quotes keep their text."""
+    """On a source page, the Sources entry of a quote of that source links to the quote shown on the page by its
+    first six words and names its people, not the publication the page is about; its markers' aria-describedby
+    names the quote's text first, then the entry. Entries of other sources' quotes keep their text."""
     soup = page(f"sources/{source_id}")
     entries = soup.select("section.sco-sources ol > li")
     assert entries, f"sources/{source_id} cites no quote"
     own = other = 0
     for entry in entries:
-        context = entry.find("a", string=re.compile("^Quote (in context|on this page)$"))
-        quote_id = context["href"].split("#q-", 1)[1]
-        quote = FB.quotes[quote_id]
+        link = next(a for a in entry.find_all("a") if "#q-" in a["href"])
+        quote_id = link["href"].split("#q-", 1)[1]
+        quote, source = FB.quotes[quote_id], FB.sources[FB.quotes[quote_id].source]
         markers = soup.select(f"a.sco-cite[href='#{entry['id']}']")
+        by = text_of(entry.find(class_="sco-by"))
         assert markers, entry["id"]
         if quote.source == source_id:
             own += 1
-            assert entry.find("q") is None and context.get_text() == "Quote on this page", entry["id"]
-            assert context["href"] == f"#q-{quote_id}"
+            words = quote.text.split()
+            assert entry.find("q") is None and "(on this page)" in text_of(entry), entry["id"]
+            assert link["href"] == f"#q-{quote_id}"
+            assert text_of(link) == "“" + " ".join(words[:6]) + ("…" if len(words) > 6 else "") + "”"
             shown = soup.find(id=f"qt-{quote_id}")
             assert shown.name == "blockquote" and shown.find_parent("figure")["id"] == f"q-{quote_id}"
             assert text_of(shown) == " ".join(f"“{quote.text}”".split())
             assert {m["aria-describedby"] for m in markers} == {f"qt-{quote_id} {entry['id']}"}
+            chapter = next((c for c in source.chapters if c.id == quote.chapter), None)
+            assert all(a in by for a in (chapter.authors if chapter else source.authors)), by
+            assert source.title not in by and source.outlet not in by, by  # the page is about it
+            if quote.speaker:
+                assert by.startswith(f"{FB.actors[quote.speaker].name}, as quoted by "), by
         else:
             other += 1
             assert text_of(entry.find("q")) == " ".join(quote.text.split()), entry["id"]
-            assert context.get_text() == "Quote in context" and not context["href"].startswith("#")
+            assert text_of(link) == "Quote in context" and not link["href"].startswith("#")
             assert {m["aria-describedby"] for m in markers} == {entry["id"]}
-        assert FB.sources[quote.source].title in text_of(entry.find(class_="sco-by")), entry["id"]  # still attributed
+            assert source.title in by, entry["id"]
     assert own, f"sources/{source_id}: no entry for a quote of the page's own source"
     if source_id == "ecfr-2016":
         assert other, "the largest source page cites other sources' quotes too"
