@@ -372,10 +372,13 @@ def bench_weight(base: Path) -> dict[str, Any]:
                    check=True)
     baseline = page_weight(default / "site", default / "site" / "index.html")
     pages = {name: page_weight(site, site / name / "index.html") for name in theme_pages()}
-    for w in pages.values():
+    # the source pages, where "Quote in context" leads: weighed for the report, with no target of their own
+    sources = {f"sources/{p.name}": page_weight(site, p / "index.html")
+               for p in sorted((site / "sources").iterdir()) if (p / "index.html").is_file()}
+    for w in [*pages.values(), *sources.values()]:
         w["extra_gzip_vs_default"] = w["total_gzip"] - baseline["total_gzip"]
         w["extra_framework_gzip"] = (w["css"]["gzip"] + w["js"]["gzip"]) - (baseline["css"]["gzip"] + baseline["js"]["gzip"])
-    return {"material_default": baseline, "theme_pages": pages}
+    return {"material_default": baseline, "theme_pages": pages, "source_pages": sources}
 
 
 # -- report --------------------------------------------------------------------------------
@@ -539,6 +542,8 @@ def markdown(r: dict[str, Any]) -> str:
         lines.append(row("Material default page", base, "–"))
         for name, x in w["theme_pages"].items():
             lines.append(row(name, x, f"+{x['extra_gzip_vs_default'] / 1024:.1f} KB gzip"))
+        for name, x in w.get("source_pages", {}).items():  # no target: the reference pages "Quote in context" opens
+            lines.append(row(name, x, f"+{x['extra_gzip_vs_default'] / 1024:.1f} KB gzip (source page, no target)"))
     lines += ["", "## Where a target is missed", ""]
     missed = [v for v in verdicts(r) if v[2] != YES]
     lines += [f"- **{name}** ({detail}): {EXPLAIN.get(name, 'see the figures above.')}" for name, _, _, detail in missed] or ["- None."]
