@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, parsed_html
 from macros.factbase import load
 from macros.text import human_date
 
@@ -23,6 +23,26 @@ def text_of(el, sep: str = "") -> str:  # type: ignore[no-untyped-def]
     """Visible text with whitespace collapsed, without heading permalinks (¶); `sep` joins text nodes."""
     parts = [s for s in el.find_all(string=True) if not s.find_parent(class_="headerlink")]
     return " ".join(sep.join(parts).split())
+
+
+def test_only_abbreviations_and_heading_links_carry_a_title(site: Path) -> None:
+    """In every page's article, only abbreviations and heading permalinks have a title attribute: Material's
+    content.tooltips mounts a tooltip, with size and visibility watchers, on each titled element, so a title per
+    record (a source page's "Link" beside each quote) adds script time to every load of a long page. That "Link"
+    is named by aria-label, which starts with its visible word, and leads to its own quote."""
+    others, links = [], 0
+    for file in sorted(site.rglob("index.html")):
+        article = parsed_html(file).find("article")
+        if article is None:
+            continue
+        for el in article.find_all(attrs={"title": True}):
+            if not (el.name == "abbr" or "headerlink" in (el.get("class") or [])):
+                others.append(f"{file.relative_to(site)}: <{el.name} class={el.get('class')}> title={el['title']!r}")
+        for a in article.select("a.sco-permalink"):
+            links += 1
+            assert a.get("aria-label", "").startswith(text_of(a) + " ") and a["href"] == "#" + a.find_parent("figure")["id"]
+    assert others == [], "\n".join(others[:10])
+    assert links == len(FB.quotes)  # each quote once, on its source's page
 
 
 @pytest.mark.parametrize("source_id", sorted(FB.sources))
