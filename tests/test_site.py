@@ -47,14 +47,18 @@ def test_only_abbreviations_and_heading_links_carry_a_title(site: Path) -> None:
 
 @pytest.mark.parametrize("source_id", sorted(FB.sources))
 def test_source_page_lists_every_quote_with_metadata(page: Page, source_id: str) -> None:
-    """A source page shows its title, date at its precision, licence, and every quote under a stable anchor."""
+    """A source page shows its title, a sentence saying what the page is (with its number of quotes), its date at its
+    precision, licence, and every quote under a stable anchor."""
     source = FB.sources[source_id]
     soup = page(f"sources/{source_id}")
     assert text_of(soup.find("h1")) == source.title
+    expected = FB.quotes_by_source[source_id]
+    first = soup.select_one("div.sco-source").find(True)  # what the page is, before its details
+    lead = text_of(first)
+    assert first.name == "p" and lead.startswith("One of the publications this site quotes.") and f"the {len(expected)} passages" in lead
     meta = text_of(soup.find("dl", class_="sco-source-meta"), " ")
     assert human_date(source.published) in meta and source.licence in meta
     quotes = soup.select("figure.sco-source-quote")
-    expected = FB.quotes_by_source[source_id]
     if source.chapters:  # grouped by chapter, in chapter order
         expected = [q for ch in source.chapters for q in expected if q.chapter == ch.id]
     assert [q["id"] for q in quotes] == [f"q-{q.id}" for q in expected]
