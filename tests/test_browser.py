@@ -424,6 +424,31 @@ def test_editor_view_toggle_is_remembered(browser: Browser, target: Site) -> Non
     assert target.external == [] and target.console == []
 
 
+#: Each quote's caption on a source page: its first line as read, and its edit link's width and separator.
+CAPTIONS = """() => [...document.querySelectorAll('article figure.sco-source-quote figcaption')].map(c => {
+  const edit = c.querySelector('a.sco-edit');
+  return {line: c.innerText.split('\\n')[0].trim(), edit: edit && edit.getBoundingClientRect().width,
+          separator: edit && getComputedStyle(edit, '::before').content};
+})"""
+
+
+def test_a_source_quotes_caption_ends_with_no_separator_in_reader_view(browser: Browser, served: Site) -> None:
+    """On a phone, a quote's caption on its source page reads "Section · Link" (· Original), with no "·" left by the hidden
+    edit link; in Editor view the link shows, led by its own "· "."""
+    context = new_context(browser, served, viewport={"width": PHONE, "height": 800})
+    page = watch(context.new_page(), served)
+    page.goto(served.url(next(p for p in served.pages if p.startswith("sources/") and p != "sources/")))
+    captions = page.evaluate(CAPTIONS)
+    assert len(captions) > 10 and all(c["edit"] is not None for c in captions)
+    assert [c["line"] for c in captions if c["line"].endswith("·") or "Link" not in c["line"]] == []
+    assert all(c["edit"] <= 1 for c in captions)  # hidden in reader view
+    page.locator("button.sco-editor-toggle").click()
+    captions = page.evaluate(CAPTIONS)
+    assert all(c["edit"] > 10 and c["separator"] == '"· "' for c in captions), captions[:3]
+    context.close()
+    assert served.external == [] and served.console == []
+
+
 def test_marker_opens_the_closed_sources_list_and_links_back(browser: Browser, target: Site) -> None:
     """Following a marker opens the closed Sources list at its entry; the entry's backlink returns to the marker."""
     context = new_context(browser, target, viewport={"width": 1280, "height": 900})
