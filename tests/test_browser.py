@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
-from browserkit import COUNTS, NEEDS_CHROMIUM, PHONE, Site, new_context, search_ready, theme_path, watch
+from browserkit import COUNTS, DESKTOP, NEEDS_CHROMIUM, PHONE, Site, new_context, search_ready, theme_path, watch
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -422,6 +422,41 @@ def test_editor_view_toggle_is_remembered(browser: Browser, target: Site) -> Non
     assert wide(cell)
     context.close()
     assert target.external == [] and target.console == []
+
+
+#: A copy of the Data page's first table with one unbreakable line in its last cell, put after the original.
+WIDE_TABLE = """() => {
+  const table = document.querySelector('article table.sco-fields').cloneNode(true);
+  table.id = 'sco-wide';
+  table.querySelector('tbody td:last-child').textContent = 'A line that does not wrap: '.repeat(2);
+  table.querySelector('tbody td:last-child').style.whiteSpace = 'nowrap';
+  document.querySelector('article table.sco-fields').after(table);
+  window.dispatchEvent(new Event('resize'));
+}"""
+#: What sco.js made of it: scrolls, focusable, with the scroll cue (a background), and its name.
+WIDE_STATE = """() => { const t = document.getElementById('sco-wide');
+  return {scrolls: t.scrollWidth > t.clientWidth + 1, marked: t.classList.contains('sco-scrolls'),
+          tabindex: t.getAttribute('tabindex'), cue: getComputedStyle(t).backgroundImage !== 'none'}; }"""
+
+
+def test_a_table_wider_than_the_column_scrolls_with_a_cue_and_by_keyboard(browser: Browser, served: Site) -> None:
+    """A table wider than the text column scrolls inside itself, can be focused to scroll by keyboard and shows a
+    shadow at its edge; once the window is wide enough for it, it is a plain table again. (No table of the site as
+    built is that wide on a phone: a copy of one, with a line that cannot wrap, is put in the page.)"""
+    context = new_context(browser, served, viewport={"width": PHONE, "height": 800})
+    page = watch(context.new_page(), served)
+    page.goto(served.url("data/"))
+    page.evaluate(WIDE_TABLE)
+    page.wait_for_function("() => document.getElementById('sco-wide').classList.contains('sco-scrolls')", timeout=5000)
+    assert page.evaluate(WIDE_STATE) == {"scrolls": True, "marked": True, "tabindex": "0", "cue": True}
+    page.locator("#sco-wide").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.getElementById('sco-wide').scrollLeft > 0", timeout=5000)
+    page.set_viewport_size({"width": DESKTOP, "height": 800})
+    page.wait_for_function("() => !document.getElementById('sco-wide').classList.contains('sco-scrolls')", timeout=5000)
+    assert page.evaluate(WIDE_STATE) == {"scrolls": False, "marked": False, "tabindex": None, "cue": False}
+    context.close()
+    assert served.external == [] and served.console == []
 
 
 #: Each quote's caption on a source page: its first line as read, and its edit link's width and separator.
