@@ -64,7 +64,18 @@ MEASURE = """() => {
   const table = document.querySelector('article table.sco-membership');
   const cards = table ? [...table.tBodies].map(b => ({display: getComputedStyle(b).display, w: b.offsetWidth})) : [];
   const changes = document.querySelector('article table.sco-changes');
-  return {overflow: document.documentElement.scrollWidth - window.innerWidth, markers, charts, scrollers,
+  // each legend swatch (hatched ones aside) and the solid colours of the shapes of its class, in its figure, or
+  // anywhere in the article for a swatch outside one (At a glance, beside the member map)
+  const solid = c => c && c !== 'none' && c !== 'rgba(0, 0, 0, 0)' && !c.startsWith('url(');
+  const legend = [...document.querySelectorAll('article .sco-swatch:not(.hatched)')].map(swatch => {
+    const kind = [...swatch.classList].find(c => c.startsWith('s-') || c === 'land');
+    const style = getComputedStyle(swatch);
+    const shapes = [...(swatch.closest('figure') || document.querySelector('article')).querySelectorAll(`svg .${kind}`)]
+      .filter(s => !s.closest('pattern')).map(s => getComputedStyle(s)).map(s => solid(s.fill) ? s.fill : s.stroke);
+    return {kind, swatch: solid(style.backgroundColor) ? style.backgroundColor : style.borderTopColor,
+            shapes: [...new Set(shapes.filter(solid))]};
+  });
+  return {overflow: document.documentElement.scrollWidth - window.innerWidth, markers, charts, scrollers, legend,
           membership: table && {height: table.offsetHeight, width: table.offsetWidth, cards},
           changes: changes && changes.offsetHeight};
 }"""
@@ -298,6 +309,16 @@ def test_chart_labels_neither_overlap_nor_are_clipped(sweep: list[Report]) -> No
                     if overlap(a, b) > 0.5:
                         problems.append(f"{r.where}: {chart['name']} '{a['text']}' overlaps '{b['text']}'")
     assert problems == [], "\n".join(problems[:30])
+
+
+def test_each_legend_swatch_has_the_colour_of_what_it_stands_for(sweep: list[Report]) -> None:
+    """A chart's or the member map's legend, and At a glance beside the map, show each status in the colour its
+    shapes are drawn in, light and dark."""
+    problems = [f"{r.where}: {s['kind']} swatch {s['swatch']}, shapes {s['shapes']}"
+                for r in sweep for s in r.measured["legend"] if s["swatch"] not in s["shapes"]]
+    assert problems == [], "\n".join(problems[:30])
+    seen = {(r.path, r.scheme) for r in sweep if r.measured["legend"]}
+    assert {("", "light"), ("", "dark"), ("members/", "light"), ("members/", "dark")} <= seen, seen
 
 
 def test_tables_that_scroll_are_focusable_with_a_cue(sweep: list[Report]) -> None:
