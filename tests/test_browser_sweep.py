@@ -75,7 +75,19 @@ MEASURE = """() => {
     return {kind, swatch: solid(style.backgroundColor) ? style.backgroundColor : style.borderTopColor,
             shapes: [...new Set(shapes.filter(solid))]};
   });
-  return {overflow: document.documentElement.scrollWidth - window.innerWidth, markers, charts, scrollers, legend,
+  // each table laid out as one: its cells with less than 8 px of side padding between them, and its column headers
+  // aligned otherwise than the column's first cell
+  const align = c => ({start: 'left', end: 'right'})[getComputedStyle(c).textAlign] || getComputedStyle(c).textAlign;
+  const tables = [...document.querySelectorAll('article table')].map(t => {
+    const cells = [...t.querySelectorAll('th, td')].filter(c => getComputedStyle(c).display === 'table-cell');
+    const tight = cells.filter(c => { const s = getComputedStyle(c); return parseFloat(s.paddingLeft) + parseFloat(s.paddingRight) < 8; });
+    const first = t.tBodies[0] && t.tBodies[0].rows[0];
+    const heads = t.tHead ? [...t.tHead.rows[0].cells].filter(c => getComputedStyle(c).display === 'table-cell') : [];
+    const misaligned = heads.filter((th, i) => first && first.cells[i] && align(th) !== align(first.cells[i]));
+    return {name: t.className || 'table', cells: cells.length, tight: tight.length,
+            misaligned: misaligned.map(th => `${th.textContent.trim()} ${align(th)}`)};
+  });
+  return {overflow: document.documentElement.scrollWidth - window.innerWidth, markers, charts, scrollers, legend, tables,
           membership: table && {height: table.offsetHeight, width: table.offsetWidth, cards},
           changes: changes && changes.offsetHeight};
 }"""
@@ -90,7 +102,8 @@ SMALLEST_TEXT_PX = 12
 #:   (superscript-like signs whose 24 px targets another test checks), what is visually hidden (Editor view's
 #:   apparatus);
 #: - broken: words split across two lines, as "tag.classes: word". A word is a run of letters and digits;
-#:   left out: Chinese and Japanese, which break between any two characters, code, and URLs shown as text.
+#:   left out: Chinese and Japanese, which break between any two characters, preformatted text, and URLs
+#:   shown as text.
 TEXT = """(limit) => {
   const closed = [...document.querySelectorAll('article details:not([open])')];
   closed.forEach(d => { d.open = true; });
@@ -107,7 +120,7 @@ TEXT = """(limit) => {
     const what = el.tagName.toLowerCase() + [...el.classList].map(c => '.' + c).join('');
     if (px < limit && !(what in found) && !el.closest('a.sco-cite, a.sco-ednote-mark'))
       found[what] = `${px}px ${what} '${text.slice(0, 40)}'`;
-    if (el.closest('code, pre') || /^https?:\/\//.test(text)) continue;
+    if (el.closest('pre') || /^https?:\/\//.test(text)) continue;
     for (const word of node.textContent.matchAll(/[\p{L}\p{N}]{2,}/gu)) {
       if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(word[0])) continue;
       range.setStart(node, word.index);
@@ -319,6 +332,15 @@ def test_each_legend_swatch_has_the_colour_of_what_it_stands_for(sweep: list[Rep
     assert problems == [], "\n".join(problems[:30])
     seen = {(r.path, r.scheme) for r in sweep if r.measured["legend"]}
     assert {("", "light"), ("", "dark"), ("members/", "light"), ("members/", "dark")} <= seen, seen
+
+
+def test_table_cells_have_room_and_headers_sit_over_their_columns(sweep: list[Report]) -> None:
+    """In every table laid out as a table (not as cards), at 375 and 1280 px, each cell has at least 8 px of side
+    padding and each column header is aligned as its column is."""
+    tables = [(r, t) for r in sweep if r.scheme == "light" for t in r.measured["tables"] if t["cells"]]
+    assert [f"{r.where}: {t['name']}: {t['tight']} of {t['cells']} cells tight, headers {t['misaligned']}"
+            for r, t in tables if t["tight"] or t["misaligned"]] == []
+    assert sum(t["cells"] for r, t in tables if r.width == DESKTOP) > 300  # the check saw the tables
 
 
 def test_tables_that_scroll_are_focusable_with_a_cue(sweep: list[Report]) -> None:
