@@ -424,37 +424,44 @@ def test_editor_view_toggle_is_remembered(browser: Browser, target: Site) -> Non
     assert target.external == [] and target.console == []
 
 
-#: A copy of the Data page's first table with one unbreakable line in its last cell, put after the original.
+#: A copy of the first Markdown table of the page (in Material's scrolling wrapper), with a line that cannot wrap in
+#: its last cell, put after the original.
 WIDE_TABLE = """() => {
-  const table = document.querySelector('article table.sco-fields').cloneNode(true);
-  table.id = 'sco-wide';
-  table.querySelector('tbody td:last-child').textContent = 'A line that does not wrap: '.repeat(2);
-  table.querySelector('tbody td:last-child').style.whiteSpace = 'nowrap';
-  document.querySelector('article table.sco-fields').after(table);
+  const wrap = document.querySelector('article .md-typeset__scrollwrap').cloneNode(true);
+  wrap.id = 'sco-wide';
+  const cell = wrap.querySelector('tbody td:last-child');
+  cell.textContent = 'A line that does not wrap: '.repeat(2);
+  cell.style.whiteSpace = 'nowrap';
+  document.querySelector('article .md-typeset__scrollwrap').after(wrap);
   window.dispatchEvent(new Event('resize'));
 }"""
-#: What sco.js made of it: scrolls, focusable, with the scroll cue (a background), and its name.
+#: What sco.js made of it: scrolls, focusable, with the scroll cue (a background), a region, and its name.
 WIDE_STATE = """() => { const t = document.getElementById('sco-wide');
   return {scrolls: t.scrollWidth > t.clientWidth + 1, marked: t.classList.contains('sco-scrolls'),
-          tabindex: t.getAttribute('tabindex'), cue: getComputedStyle(t).backgroundImage !== 'none'}; }"""
+          tabindex: t.getAttribute('tabindex'), cue: getComputedStyle(t).backgroundImage !== 'none',
+          role: t.getAttribute('role'), name: t.getAttribute('aria-label')}; }"""
 
 
 def test_a_table_wider_than_the_column_scrolls_with_a_cue_and_by_keyboard(browser: Browser, served: Site) -> None:
     """A table wider than the text column scrolls inside itself, can be focused to scroll by keyboard and shows a
     shadow at its edge; once the window is wide enough for it, it is a plain table again. (No table of the site as
-    built is that wide on a phone: a copy of one, with a line that cannot wrap, is put in the page.)"""
+    built is that wide on a phone, and the site's own tables are cards there: a copy of a Markdown table, with a
+    line that cannot wrap, is put in the page.)"""
     context = new_context(browser, served, viewport={"width": PHONE, "height": 800})
     page = watch(context.new_page(), served)
-    page.goto(served.url("data/"))
+    page.goto(served.url("rats/threats/"))  # the page with a Markdown table
+    page.wait_for_selector("article .md-typeset__scrollwrap", state="attached", timeout=5000)
     page.evaluate(WIDE_TABLE)
     page.wait_for_function("() => document.getElementById('sco-wide').classList.contains('sco-scrolls')", timeout=5000)
-    assert page.evaluate(WIDE_STATE) == {"scrolls": True, "marked": True, "tabindex": "0", "cue": True}
+    assert page.evaluate(WIDE_STATE) == {"scrolls": True, "marked": True, "tabindex": "0", "cue": True,
+                                         "role": "region", "name": "table, scrolls sideways"}
     page.locator("#sco-wide").focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.getElementById('sco-wide').scrollLeft > 0", timeout=5000)
     page.set_viewport_size({"width": DESKTOP, "height": 800})
     page.wait_for_function("() => !document.getElementById('sco-wide').classList.contains('sco-scrolls')", timeout=5000)
-    assert page.evaluate(WIDE_STATE) == {"scrolls": False, "marked": False, "tabindex": None, "cue": False}
+    assert page.evaluate(WIDE_STATE) == {"scrolls": False, "marked": False, "tabindex": None, "cue": False,
+                                         "role": None, "name": None}
     context.close()
     assert served.external == [] and served.console == []
 
