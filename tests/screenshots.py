@@ -2,8 +2,9 @@
 
 Serves the built site/ with `make preview`'s server on a free port and drives Debian's Chromium; files
 go to the folder given (screenshots/ by default, not committed), named PAGE-SCHEME-WIDTH.png. With
---readme, it also writes the two pictures the README shows (media/readme/): a phone in dark mode with
-a citation preview open, and a desktop in dark mode at the membership chart.
+--readme, it also writes the four pictures the README shows: the home page's first screen on a phone and a
+desktop in light mode (readme/), and (media/readme/) a phone in dark mode with a citation preview open and a
+desktop in dark mode at the membership chart.
 """
 
 from __future__ import annotations
@@ -26,8 +27,19 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 PHONE, DESKTOP = (375, 812), (1280, 800)
 
 
+def home_pictures(browser: object, base: str, out: Path) -> None:
+    """The README's first two pictures: the home page as a newcomer first sees it, light mode, phone and desktop."""
+    for name, width, height in (("home-phone.png", 375, 812), ("home-desktop.png", 1280, 900)):
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme="light")  # type: ignore[attr-defined]
+        page: Page = context.new_page()
+        page.goto(base, wait_until="networkidle")
+        page.screenshot(path=str(out / name))
+        context.close()
+        print(out / name)
+
+
 def readme_pictures(browser: object, base: str, out: Path) -> None:
-    """The README's two pictures, in dark mode."""
+    """The README's two pictures in dark mode."""
     out.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]}, color_scheme="dark",  # type: ignore[attr-defined]
                                   has_touch=True, is_mobile=True, device_scale_factor=2)
@@ -51,7 +63,7 @@ def readme_pictures(browser: object, base: str, out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.screenshots")
     parser.add_argument("out", nargs="?", default="screenshots", type=Path)
-    parser.add_argument("--readme", action="store_true", help="also write media/readme/*.png for the README")
+    parser.add_argument("--readme", action="store_true", help="also write the README's pictures (readme/, media/readme/)")
     args = parser.parse_args(argv)
     site = ROOT / "site"
     if not (site / "index.html").is_file():
@@ -79,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                         print(args.out / name)
                     context.close()
             if args.readme:
+                home_pictures(browser, base, ROOT / "readme")
                 readme_pictures(browser, base, ROOT / "media" / "readme")
             browser.close()
     finally:
