@@ -603,7 +603,13 @@ EXPLAIN = {
         "CPU time, which counts the forked exports child: the CPU target is not. Measured again that evening, after "
         "the source pages stopped repeating their own quotes in their Sources lists: 0.732× by wall time (interval "
         "0.704–0.808) and 0.937× by CPU time (0.91–1.019). The CPU ratio fell; the wall interval's upper end is "
-        "now just over 0.8, within this machine's pair-to-pair noise, so by the rule neither is met.",
+        "now just over 0.8, within this machine's pair-to-pair noise, so by the rule neither is met. What the fork costs (2026-12-04, "
+        "a3b61ee, `/usr/bin/time` on one ×100 build, three alternated pairs): with the exports in a forked child, "
+        "about 600,000 minor page faults and 4.7–6.4 s of system time; with SCO_NO_FORK=1, 440,000 and 1.3–1.5 s "
+        "(the pre-rendered build: 152,000 and 0.5–0.6 s). Copy-on-write after forking a 1 GB process is about a "
+        "fifth of the build's CPU (23.2 against 18.5 CPU-s in the quietest pair, walls 17.7 and 18.5 s). Not "
+        "forking at ×100 would put both ratios near 0.84×: the CPU one closer to 0.8, the wall one further; the "
+        "fork stays, as a reader waits for the wall time.",
     "`make serve` data edit → page updated, ×1": "a rebuild after a data edit reads only the edited file and reuses "
         "the compiled templates, but still renders every page, writes the exports and builds the search index: "
         "about one warm build (the ratio in the serve table), plus MkDocs' file watcher, which looks for changes "
