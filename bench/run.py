@@ -606,7 +606,7 @@ EXPLAIN = {
         "now just over 0.8, within this machine's pair-to-pair noise, so by the rule neither is met. What the fork costs (2026-12-04, "
         "a3b61ee, `/usr/bin/time` on one ×100 build, three alternated pairs): with the exports in a forked child, "
         "about 600,000 minor page faults and 4.7–6.4 s of system time; with SCO_NO_FORK=1, 440,000 and 1.3–1.5 s "
-        "(the pre-rendered build: 152,000 and 0.5–0.6 s). Copy-on-write after forking a 1 GB process is about a "
+        "(two runs of the pre-rendered build: 152,000 and 0.5–0.6 s). Copy-on-write after forking a 1 GB process is about a "
         "fifth of the build's CPU (23.2 against 18.5 CPU-s in the quietest pair, walls 17.7 and 18.5 s). Not "
         "forking at ×100 would put both ratios near 0.84×: the CPU one closer to 0.8, the wall one further; the "
         "fork stays, as a reader waits for the wall time.",
