@@ -18,7 +18,7 @@ UNTRUSTED := '*.py[co]' '*__pycache__*' '.venv' '.venv/*' 'node_modules' 'node_m
 
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: serve build offline test check verify-quotes fingerprint schema pages-table browser java bench screenshots preview lighthouse lock clean help guard
+.PHONY: serve build offline test check verify-quotes fingerprint schema pages-table browser chromium java bench screenshots preview lighthouse lock clean help guard
 
 help:
 	@echo "make serve          build and serve the site on http://127.0.0.1:8000 (reloads on data edits)"
@@ -49,10 +49,16 @@ $(STAMP): requirements.txt | guard
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.txt
 	touch $(STAMP)
 
-# Debian's Chromium for the browser tests; nothing downloads a browser of its own.
+# Debian's Chromium headless shell for the browser tests (tests/browserkit.py), and Debian's full Chromium for
+# the screenshots and Lighthouse; nothing downloads a browser of its own.
 browser:
+	@command -v chromium-headless-shell >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium-headless-shell for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium-headless-shell fonts-dejavu-core >/dev/null; }
+
+chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	  echo "Installing Debian's chromium for the screenshots and Lighthouse"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 
 # Debian's Java for the Nu Html Checker, which the tests run on every built page.
@@ -106,14 +112,14 @@ test: guard $(STAMP) browser java $(NPM_STAMP)
 bench: guard $(STAMP)
 	$(BIN)/python -m bench.run
 
-screenshots: build browser
+screenshots: build chromium
 	$(BIN)/python -m tests.screenshots screenshots $(ARGS)
 
 preview: build
 	$(BIN)/python -m macros.preview site --port $(PORT)
 
 # A benchmark, not a test: LIGHTHOUSE_RUNS (default 3) runs per page; ARGS=--readme updates README.md.
-lighthouse: build $(NPM_STAMP) browser
+lighthouse: build $(NPM_STAMP) chromium
 	$(BIN)/python -m bench.lighthouse $(ARGS)
 
 # requirements.txt: every package pinned with the hashes of its files, resolved from requirements.in by

@@ -253,10 +253,11 @@ def browser() -> Iterator[Browser]:
     """Debian's Chromium, one per browser test file."""
     from playwright.sync_api import sync_playwright
 
-    from browserkit import ARGS, CHROMIUM
+    from browserkit import ARGS, BROWSERS, CHROMIUM
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        BROWSERS.add(f"{Path(CHROMIUM).name} {b.version}")
         yield b
         b.close()
 
@@ -304,6 +305,7 @@ def summary() -> dict[str, object]:
     browser = sys.modules.get("browserkit")
     html = sys.modules.get("test_html_valid")
     return {"browser": dict(browser.COUNTS) if browser is not None else {},
+            "browsers": sorted(browser.BROWSERS) if browser is not None else [],
             "html": list(html.REPORT) if html is not None else []}
 
 
@@ -347,5 +349,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
     for part in parts:
         for what, n in part["browser"].items():
             browser[what] = browser.get(what, 0) + n
+    used = sorted({name for part in parts for name in part.get("browsers", [])})  # type: ignore[attr-defined]
     if any(browser.values()):
-        terminalreporter.write_line("browser tests: " + ", ".join(f"{n} {what}" for what, n in browser.items()))
+        terminalreporter.write_line(f"browser tests ({', '.join(used)}): "
+                                    + ", ".join(f"{n} {what}" for what, n in browser.items()))
