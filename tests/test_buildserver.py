@@ -26,13 +26,74 @@ BAD = "- id: broken\n  text: [unclosed\n"
         "usage error", "code", "code that exits with a message"])
 def test_forked_command_answers_as_a_process_of_its_own(tmp_path: Path, args: list[str], setup: str | None,
                                                        ok: bool) -> None:
-    """Same exit status, standard output and standard error from the server's fork as from a new process."""
+    """Same exit status, standard output and standard error from the server's fork as from a new process, and the
+    same site, byte for byte (the fork's theme templates were compiled by the server)."""
     project = copy_project(tmp_path / "p")
     if setup == "bad data":
         (project / "data" / "facts" / "zz-broken.yaml").write_text(BAD, encoding="utf-8")
     command = [PY, *args]
     assert BUILDS.fits(command, child_env())
     forked = run(command, cwd=project)
+    outputs = [name for name in ("out", "site", "site-offline") if (project / name).is_dir()]
+    for name in outputs:
+        (project / name).rename(tmp_path / f"forked-{name}")
     fresh = run(command, cwd=project, fresh=True)
     assert (forked.returncode, forked.stdout, forked.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
     assert (forked.returncode == 0) == ok, forked.stderr
+    assert bool(outputs) == ok, outputs
+    for name in outputs:
+        assert tree(tmp_path / f"forked-{name}") == tree(project / name), name
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+#: Run in a fork: which of a theme environment's templates Jinja compiles, first as installed, then with one of
+#: Material's templates changed (a custom_dir with the same file, then the installed file itself, edited).
+COMPILED = """
+import json, shutil, sys, tempfile, jinja2
+from pathlib import Path
+from mkdocs.theme import Theme
+compiled = []
+original = jinja2.Environment.compile
+def counting(self, source, name=None, filename=None, *args, **kwargs):
+    compiled.append(name)
+    return original(self, source, name, filename, *args, **kwargs)
+jinja2.Environment.compile = counting
+out = {}
+env = Theme(name='material', locale='en').get_env()
+env.get_template('main.html'); env.get_template('partials/footer.html')
+out['installed'] = compiled[:]
+compiled.clear()
+custom = Path(tempfile.mkdtemp()) / 'partials'
+custom.mkdir()
+footer = Path(env.get_template('partials/footer.html').filename)
+(custom / 'footer.html').write_text(footer.read_text() + '<!-- changed -->')
+Theme(name='material', locale='en', custom_dir=str(custom.parent)).get_env().get_template('partials/footer.html')
+out['custom_dir'] = compiled[:]
+compiled.clear()
+env = Theme(name='material', locale='en').get_env()
+env.loader.get_source = lambda e, n, _g=env.loader.get_source: (lambda s: (s[0] + '<!-- changed -->', *s[1:]))(_g(e, n))
+env.get_template('partials/footer.html')
+out['edited'] = compiled[:]
+compiled.clear()
+env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(footer.parent.parent)), trim_blocks=True)
+env.get_template('partials/footer.html')
+out['other settings'] = compiled[:]
+print(json.dumps(out))
+"""
+
+
+def test_forks_compile_no_installed_theme_template_and_every_changed_one(tmp_path: Path) -> None:
+    """A fork compiles none of Material's templates as installed (the server compiled them), and compiles one that
+    differs: from another folder, edited, or in an environment with other settings."""
+    import json
+
+    command = [PY, "-c", COMPILED]
+    assert BUILDS.fits(command, child_env())
+    got = json.loads(run(command, cwd=tmp_path).stdout)
+    assert got == {"installed": [], "custom_dir": ["partials/footer.html"], "edited": ["partials/footer.html"],
+                   "other settings": ["partials/footer.html"]}, got
+    fresh = json.loads(run(command, cwd=tmp_path, fresh=True).stdout)
+    assert fresh["installed"] == ["main.html", "partials/footer.html"], fresh  # a process of its own compiles them
