@@ -34,6 +34,8 @@ help:
 	@echo "make screenshots    theme page screenshots, light and dark, phone and desktop"
 	@echo "make preview        serve site/ as a static host would (gzip, cache headers) on 127.0.0.1:PORT (8000)"
 	@echo "make lighthouse     Lighthouse scores of the main pages, served by make preview's server"
+	@echo "make browser        Debian's chromium-headless-shell, for the browser tests (make test installs it)"
+	@echo "make chromium       Debian's chromium, for make screenshots and make lighthouse (they install it)"
 
 guard:
 	@tracked="$$(git ls-files -- $(UNTRUSTED) 2>/dev/null)"; \
