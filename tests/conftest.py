@@ -212,6 +212,11 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
          f"sys.exit(build_site('offline', __import__('pathlib').Path({str(out)!r})))"], cwd=ROOT))
 
 
+def files_of(root: Path) -> dict[str, bytes]:
+    """Every file under `root`, by its path relative to `root`, with its bytes (to compare two builds)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 @functools.lru_cache(maxsize=None)
 def _parsed(file: Path, mtime_ns: int, size: int) -> BeautifulSoup:
     return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")

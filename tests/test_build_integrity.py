@@ -10,7 +10,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import PY, ROOT, copy_project, parsed_html, run
+from conftest import PY, ROOT, copy_project, files_of, parsed_html, run
 
 
 @functools.lru_cache(maxsize=None)
@@ -23,8 +23,7 @@ def first_ids(file: Path) -> dict[str, Tag]:
 
 
 def tree_hash(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {name: hashlib.sha256(data).hexdigest() for name, data in files_of(root).items()}
 
 
 def sitebuild(project: Path, mode: str, out: str, fresh: bool = False):  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILDS, PY, child_env, copy_project, run
+from conftest import BUILDS, PY, child_env, copy_project, files_of, run
 
 BAD = "- id: broken\n  text: [unclosed\n"
 
@@ -42,17 +42,14 @@ def test_forked_command_answers_as_a_process_of_its_own(tmp_path: Path, args: li
     assert (forked.returncode == 0) == ok, forked.stderr
     assert bool(outputs) == ok, outputs
     for name in outputs:
-        assert tree(tmp_path / f"forked-{name}") == tree(project / name), name
+        assert files_of(tmp_path / f"forked-{name}") == files_of(project / name), name
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-#: Run in a fork: which of a theme environment's templates Jinja compiles, first as installed, then with one of
-#: Material's templates changed (a custom_dir with the same file, then the installed file itself, edited).
+#: Run in a fork: which of a theme environment's templates Jinja compiles, first as installed, then one of Material's
+#: templates changed (a custom_dir's copy with a line added, the installed file read with a line added) or loaded by an
+#: environment with other settings (trim_blocks).
 COMPILED = """
-import json, shutil, sys, tempfile, jinja2
+import json, tempfile, jinja2
 from pathlib import Path
 from mkdocs.theme import Theme
 compiled = []

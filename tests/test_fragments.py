@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PY, ROOT, mkdocs_build, run
+from conftest import PY, ROOT, files_of, mkdocs_build, run
 
 #: Builds the real project with the fragments held out of Markdown (`held`) or sent through it (`through`), and
 #: writes down every text Markdown converted, to show what Markdown still parses.
@@ -45,13 +45,10 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list
     return {how: build(how, tmp) for how in ("held", "through")}
 
 
-def files(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
 
 def test_the_site_is_byte_for_byte_the_same(both: dict[str, tuple[Path, list[str]]]) -> None:
     """Every file of the site (pages, search index, exports) is the same whether fragments pass Markdown or not."""
-    held, through = files(both["held"][0]), files(both["through"][0])
+    held, through = files_of(both["held"][0]), files_of(both["through"][0])
     assert sorted(held) == sorted(through)
     differ = [name for name in held if held[name] != through[name]]
     assert not differ, f"{len(differ)} files differ, e.g. {differ[:5]}"
