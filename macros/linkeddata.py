@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from .dataset import (
     CSV_ZIP_NAME, EXPORT_DIR, FEED_NAME, JSON_NAME, JSONLD_NAME, LICENCE, OFFLINE_ZIP_PATH, PACKAGE_NAME,
     QUOTES_NOTE, DatasetInfo, licence_url,
@@ -153,5 +155,7 @@ def dataset_json_ld(fb: FactBase, info: DatasetInfo, shown_on: dict[str, list[st
         graph.append(claim)
     graph.extend(_work(fb, info, s) for s in fb.sources)
     data = {"@context": CONTEXT, "@graph": graph}
-    # keys in the fixed order built above (sorting 100,000 nodes' keys cost more than the rest)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    # keys in the fixed order built above (sorting 100,000 nodes' keys cost more than the rest); orjson writes what
+    # `json.dumps(data, ensure_ascii=False, separators=(",", ":"))` writes for texts, whole numbers, lists and
+    # mappings, byte for byte, several times faster (tests/test_exports.py compares the two)
+    return orjson.dumps(data).decode("utf-8") + "\n"

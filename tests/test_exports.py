@@ -443,3 +443,37 @@ def test_offline_copy_is_published_only_when_it_is_current(tmp_path: Path) -> No
     info = _bare_info(ROOT_URL, "abc123")
     assert "download/sco-explainer-offline.zip" in [d[0] for d in distributions(info, True)]
     assert "download/sco-explainer-offline.zip" not in [d[0] for d in distributions(info, False)]
+
+
+#: Values whose JSON could differ between writers: every control character, the characters JavaScript and HTML treat
+#: specially, text outside the Basic Multilingual Plane, numbers at the edges of how floats are written.
+JSON_EDGES = [
+    "".join(map(chr, range(32))) + "\x7f\u0085\u00a0\u2028\u2029\ufeff",
+    '"\\/</script><!-- &amp; \'',
+    "é 中文 😀 \U0010ffff",
+    [0, -1, 10**15, -(10**15), 0.1, 1e16, 1e22, 5e-324, 123456789.125, 2.0, -0.0, True, False, None],
+    {"nested": [{"a": []}, {}], "": ""},
+]
+
+
+@pytest.mark.parametrize("value", JSON_EDGES, ids=["controls", "markup", "astral", "numbers", "nesting"])
+def test_orjson_writes_the_standard_librarys_compact_json(value: object) -> None:
+    """The JSON-LD and the cached field lines are written by orjson: the same bytes as json.dumps would write."""
+    import orjson
+
+    assert orjson.dumps(value).decode("utf-8") == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_orjson_writes_small_exponents_shorter() -> None:
+    """The one difference found: a float under 1e-4 is written "1e-7" where the standard library writes "1e-07" (the
+    same number). The JSON-LD holds no float (the test below compares it as published)."""
+    import orjson
+
+    assert (orjson.dumps(1e-7), json.dumps(1e-7)) == (b"1e-7", "1e-07")
+    assert json.loads(orjson.dumps([1e-7, 2.5e-5])) == [1e-7, 2.5e-5]
+
+
+def test_dataset_json_ld_is_compact_standard_json(site: Path) -> None:
+    """The published JSON-LD, written by orjson, is byte for byte what the standard library writes for its content."""
+    text = (site / "data" / "sco-explainer.jsonld").read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":")) + "\n"
