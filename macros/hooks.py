@@ -35,7 +35,11 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: Any) -> Any:
-    """Offline builds load Material's iframe-worker shim from the site itself, not a CDN."""
+    """Offline builds load Material's iframe-worker shim from the site itself, not a CDN; the search plugin's index
+    reads the pages faster (searchindex.py: the plugin's `on_config` has just made its index)."""
+    from macros import searchindex
+
+    searchindex.install(config)
     polyfills = [u for u in config.extra.get("polyfills", []) if "iframe-worker" not in u]
     if os.environ.get("SCO_OFFLINE") == "true":
         polyfills.append("assets/vendor/iframe-worker/shim.js")

@@ -1,4 +1,5 @@
-"""Finished HTML goes past Markdown (macros/fragments.py) and the site is the same as when it went through it."""
+"""Finished HTML goes past Markdown (macros/fragments.py), the search index reads the pages with its own reader
+(macros/searchindex.py), and the site is the same as when the HTML went through Markdown and Material's Parser."""
 
 from __future__ import annotations
 
@@ -10,44 +11,54 @@ import pytest
 
 from conftest import PY, ROOT, files_of, mkdocs_build, run
 
-#: Builds the real project with the fragments held out of Markdown (`held`) or sent through it (`through`), and
-#: writes down every text Markdown converted, to show what Markdown still parses.
+#: Builds the real project with the fragments held out of Markdown and the pages indexed by the project's reader
+#: (`held`), or the fragments sent through Markdown and the pages indexed by Material's Parser (`through`); writes
+#: down every text Markdown converted, to show what Markdown still parses, and how many pages the reader read.
 BUILD = """
 import json, sys
 import markdown
 import macros.fragments as fragments
-fragments.ENABLED = sys.argv[1] == "held"
-seen = []
+import macros.searchindex as searchindex
+fragments.ENABLED = searchindex.ENABLED = sys.argv[1] == "held"
+seen, read = [], []
 convert = markdown.Markdown.convert
 def recording(self, source):
     seen.append(source)
     return convert(self, source)
 markdown.Markdown.convert = recording
+sections = searchindex.sections
+def counting(html):
+    found = sections(html)
+    read.append(found is not None)
+    return found
+searchindex.sections = counting
 from mkdocs.__main__ import cli
 try:
     cli(["build", "--strict", "-q", "-d", sys.argv[2]])
 finally:
     with open(sys.argv[3], "w", encoding="utf-8") as out:
-        json.dump(seen, out)
+        json.dump({"markdown": seen, "read": read}, out)
 """
 
 
-def build(how: str, tmp: Path) -> tuple[Path, list[str]]:
+def build(how: str, tmp: Path) -> tuple[Path, list[str], list[bool]]:
     site, seen = tmp / f"site-{how}", tmp / f"markdown-{how}.json"
     result = run([PY, "-c", BUILD, how, str(site), str(seen)], cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
-    return site, json.loads(seen.read_text(encoding="utf-8"))
+    recorded = json.loads(seen.read_text(encoding="utf-8"))
+    return site, recorded["markdown"], recorded["read"]
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[str]]]:
+def both(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[str], list[bool]]]:
     tmp = tmp_path_factory.mktemp("fragments")
     return {how: build(how, tmp) for how in ("held", "through")}
 
 
 
-def test_the_site_is_byte_for_byte_the_same(both: dict[str, tuple[Path, list[str]]]) -> None:
-    """Every file of the site (pages, search index, exports) is the same whether fragments pass Markdown or not."""
+def test_the_site_is_byte_for_byte_the_same(both: dict[str, tuple[Path, list[str], list[bool]]]) -> None:
+    """Every file of the site (pages, search index, exports) is the same whether fragments pass Markdown or not,
+    and whichever reader indexed the pages."""
     held, through = files_of(both["held"][0]), files_of(both["through"][0])
     assert sorted(held) == sorted(through)
     differ = [name for name in held if held[name] != through[name]]
@@ -55,7 +66,7 @@ def test_the_site_is_byte_for_byte_the_same(both: dict[str, tuple[Path, list[str
     assert len(held) > 100
 
 
-def test_markdown_no_longer_parses_the_fragments(both: dict[str, tuple[Path, list[str]]]) -> None:
+def test_markdown_no_longer_parses_the_fragments(both: dict[str, tuple[Path, list[str], list[bool]]]) -> None:
     """Markdown gets placeholders, not the fact lists, source pages and Sources lists: a fifth of the text or less."""
     held, through = both["held"][1], both["through"][1]
     assert len(held) == len(through) >= 27  # one conversion per page
@@ -65,6 +76,16 @@ def test_markdown_no_longer_parses_the_fragments(both: dict[str, tuple[Path, lis
     assert any("<!--sco-fragment:" in text for text in held)
     assert any('<sco-fragment n="' in text for text in held)
     assert sum(map(len, held)) * 5 < sum(map(len, through))
+
+
+def test_the_project_reader_indexed_every_page(both: dict[str, tuple[Path, list[str], list[bool]]]) -> None:
+    """In the build compared above, the search index read every page with macros/searchindex.py (none declined, so the
+    comparison covers every page); in the other, with Material's Parser."""
+    held, through = both["held"], both["through"]
+    index = json.loads((held[0] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = {entry["location"].split("#")[0] for entry in index["docs"]}
+    assert all(held[2]) and len(held[2]) == len(pages) >= 20
+    assert through[2] == []
 
 
 def test_a_placeholder_left_on_a_page_fails_the_build(project: Path) -> None:

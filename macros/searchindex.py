@@ -1,0 +1,184 @@
+"""The search index's sections, read from each page's HTML about twice as fast as Material reads them.
+
+Material's search plugin reads every page's HTML with its `Parser` (Python's html.parser, a method call per tag and
+per text, with a set built on each) to cut the page into sections at its headings and keep their text. A data page
+is mostly the macros' fact lists, timelines and tables: at x100 that reading was about a fifth of a build.
+
+`Index` is Material's `SearchIndex` with that one step replaced. `sections` reads the same HTML with one regular
+expression and follows Material's rules as its `Parser` applies them, quirks included: an element marked
+`data-search-exclude` is left out with everything inside it up to the next end tag of the same name, a kept tag
+that wraps only white space is dropped, a heading without an id does not start a section. It returns Material's
+own `Section` objects, which Material's `create_entry_for_section` turns into entries as before. HTML it does not
+read exactly as html.parser does (a `<script>` or `<style>`, a declaration, a `<` that starts no tag it knows, an
+unquoted attribute) makes it return None, and Material's `Parser` reads that page. tests/test_searchindex.py
+compares the two section by section on a table of cases and on every page of the site, and tests/test_fragments.py
+builds the site with each and compares every file, the search index among them.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape, unescape
+from typing import Any
+
+from material.plugins.search.plugin import Element, Parser, SearchIndex, Section
+from material.plugins.search.plugin import void as VOID
+
+#: Set to false to index with Material's own Parser (tests/test_fragments.py builds the site both ways).
+ENABLED = True
+
+#: One token: a text, a start tag (its attributes, every value quoted), an end tag, a comment (no "--" inside:
+#: html.parser ends a comment at "--" and ">" with white space between).
+_TOKEN = re.compile(r"""
+    ([^<]+)
+  | <([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'))?)*)\s*(/?)>
+  | </([a-zA-Z][a-zA-Z0-9-]*)\s*>
+  | <!--(?!>|->)(?:[^-]|-(?!-))*-->
+""", re.X)
+_ATTRIBUTE = re.compile(r"""\s+([^\s=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'))?""")
+#: What html.parser reads otherwise than as text and tags (element content that is not HTML, declarations).
+_UNSUPPORTED = re.compile(r"<(?:script|style)\b|<[!?](?!--)", re.I)
+_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
+#: Material's Parser: the tags kept in an entry's text, and those whose content is never indexed.
+_KEEP = frozenset(Parser().keep)
+_ALWAYS_SKIPPED = frozenset(Parser().skip)
+
+
+def sections(html: str) -> list[Section] | None:
+    """The page's sections as Material's Parser makes them from `html`; None where that takes html.parser itself."""
+    if _UNSUPPORTED.search(html):
+        return None
+    tokens = []
+    pos, end = 0, len(html)
+    match = _TOKEN.match
+    while pos < end:
+        token = match(html, pos)
+        if token is None:
+            return None
+        tokens.append(token.groups())
+        pos = token.end()
+
+    found: list[Section] = []
+    section: Section | None = None
+    context: list[tuple[str, dict[str, str | None]]] = []  # the open elements
+    open_count: dict[str, int] = {}  # how many open elements have each tag
+    skip = set(_ALWAYS_SKIPPED)  # tags whose open elements' content is left out (Material's skip set, by tag)
+    skipped = 0  # how many open elements have a tag in `skip`: their content is left out while any is open
+    permalinks = 0  # open <a class="headerlink"> (a heading's permalink, left out of its title)
+
+    for text, tag, raw, self_closing, end_tag in tokens:
+        if text is not None:  # Parser.handle_data
+            if skipped:
+                continue
+            data = unescape(text) if "&" in text else text
+            in_pre = open_count.get("pre")
+            if not in_pre:
+                data = " " if data.isspace() else data.replace("\n", " ")
+            if section is None:
+                section = Section(Element("hx"))
+                found.append(section)
+            if open_count.get(section.el.tag):
+                if not permalinks:
+                    section.title.append(escape(data, quote=False))
+            elif data.isspace():
+                if not section.text or not section.text[-1].isspace() or in_pre:
+                    section.text.append(data)
+            else:
+                section.text.append(escape(data, quote=False))
+            continue
+        if tag is not None:  # Parser.handle_starttag (and, for <x/>, then handle_endtag)
+            tag = tag.lower()
+            attrs: dict[str, str | None] = {}
+            if raw:
+                for attribute in _ATTRIBUTE.finditer(raw):
+                    value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
+                    if value and "&" in value:
+                        value = unescape(value)
+                    attrs[attribute.group(1).lower()] = value  # None for a name alone, as html.parser gives it
+            if tag not in VOID:
+                context.append((tag, attrs))
+                open_count[tag] = open_count.get(tag, 0) + 1
+                if tag in skip:
+                    skipped += 1
+                if tag == "a" and attrs.get("class") == "headerlink":
+                    permalinks += 1
+                if tag in _HEADINGS and "id" in attrs:
+                    depth = len(context)
+                    if tag != "h1" and not found:
+                        found.append(Section(Element("hx"), depth))
+                    section = Section(Element(tag, attrs), depth)
+                    if found:
+                        section.id = attrs["id"]
+                    found.append(section)
+                if section is None:
+                    section = Section(Element("hx"))
+                    found.append(section)
+                if "data-search-exclude" in attrs or attrs.get("class") == "linenodiv":
+                    if tag not in skip:
+                        skip.add(tag)
+                        skipped += open_count[tag]
+                elif tag in _KEEP and not skipped:
+                    (section.title if open_count.get(section.el.tag) else section.text).append(f"<{tag}>")
+            if not self_closing:
+                continue
+        elif end_tag is not None:
+            tag = end_tag.lower()
+        else:
+            continue  # a comment
+        # Parser.handle_endtag
+        if not context or context[-1][0] != tag:
+            continue
+        assert section is not None  # an element is open, so a section was started
+        if section.depth > len(context):  # leaving the element a heading was nested in
+            for earlier in reversed(found):
+                if earlier.depth <= len(context):
+                    section.depth = float("inf")
+                    section = earlier
+                    break
+        closed, closed_attrs = context.pop()
+        open_count[closed] -= 1
+        if closed == "a" and closed_attrs.get("class") == "headerlink":
+            permalinks -= 1
+        if closed in skip:
+            skipped -= 1
+            if closed not in _ALWAYS_SKIPPED:  # the first end tag of an excluded element's name ends the exclusion
+                skip.discard(closed)
+                skipped -= open_count[closed]
+            continue
+        if tag in _KEEP and not skipped:
+            data = section.title if open_count.get(section.el.tag) else section.text
+            index = data.index(f"<{tag}>")
+            if any(not part.isspace() for part in data[index + 1:]):
+                data.append(f"</{tag}>")
+            else:
+                del data[index:]
+    return found
+
+
+class Index(SearchIndex):
+    """Material's search index, its pages read by `sections` (or, where that declines, by Material's Parser)."""
+
+    def add_entry_from_context(self, page: Any) -> None:
+        search = page.meta.get("search") or {}
+        if search.get("exclude"):
+            return
+        found = sections(page.content) if ENABLED else None
+        if found is None:
+            parser = Parser()
+            parser.feed(page.content)
+            parser.close()
+            found = parser.data
+        for section in found:
+            if not section.is_excluded():
+                self.create_entry_for_section(section, page.toc, page.url, page)
+
+
+def install(config: Any) -> None:
+    """Give Material's search plugin an `Index` in place of the `SearchIndex` its `on_config` just made (left as it
+    is if the plugin is off or its index is not that class: another Material version reads its pages itself)."""
+    plugin = config.plugins.get("material/search")
+    index = getattr(plugin, "search_index", None)
+    if type(index) is SearchIndex:
+        fresh = Index(**index.config)
+        fresh.entries = index.entries
+        plugin.search_index = fresh
