@@ -28,14 +28,16 @@ from material.plugins.search.plugin import void as VOID
 ENABLED = True
 
 #: One token: a text, a start tag (its attributes, every value quoted), an end tag, a comment (no "--" inside:
-#: html.parser ends a comment at "--" and ">" with white space between).
+#: html.parser ends a comment at "--" and ">" with white space between). White space inside a tag is ASCII only:
+#: html.parser reads a tag name up to ASCII white space alone, so `<p\xa0>` is a tag of another name there.
 _TOKEN = re.compile(r"""
     ([^<]+)
-  | <([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'))?)*)\s*(/?)>
-  | </([a-zA-Z][a-zA-Z0-9-]*)\s*>
+  | <([a-zA-Z][a-zA-Z0-9-]*)((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*
+        (?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"[^"]*"|'[^']*'))?)*)[ \t\n\r\f]*(/?)>
+  | </([a-zA-Z][a-zA-Z0-9-]*)[ \t\n\r\f]*>
   | <!--(?!>|->)(?:[^-]|-(?!-))*-->
 """, re.X)
-_ATTRIBUTE = re.compile(r"""\s+([^\s=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'))?""")
+_ATTRIBUTE = re.compile(r"""[ \t\n\r\f]+([^\s=]+)(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"([^"]*)"|'([^']*)'))?""")
 #: What html.parser reads otherwise than as text and tags (element content that is not HTML, declarations).
 _UNSUPPORTED = re.compile(r"<(?:script|style)\b|<[!?](?!--)", re.I)
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))

@@ -43,6 +43,7 @@ CASES = {
     "white space collapsed": "<p>a</p>\n\n  <p>b</p>   <span> </span> <em> </em><p>c</p>",
     "preformatted": "<pre><code>line 1\n    indented\n\n</code></pre><p>after   pre</p>",
     "white space runs kept in preformatted text": "<pre><span>x </span><span>  </span><span>\n</span>y</pre><p>a </p> <p> b</p>",
+    "no-break spaces in text": "<p>a\u00a0 b\u00a0</p><p>\u00a0</p>",
     "entities": "<p>&lt;b&gt; &quot;q&quot; &#8212; &#x2014; &nbsp; &amp;amp; &bogus; a & b</p>",
     "attributes": "<p class='one' title=\"a &amp; b &gt; c\" data-x=\"\" hidden>text</p><details open><summary>s</summary></details>",
     "void and self-closing tags": '<p>a<br>b<br/>c<img src="x.png" alt="i" />d<wbr>e</p><div/>f<hr>',
@@ -76,6 +77,7 @@ DECLINED = {
     "stray less-than": "<p>a < b</p>",
     "comment closed by -- >": "<!-- a -- > b --><p>c</p>",
     "end tag with a colon": "<p>a</x:y></p>",
+    "no-break space inside a tag": '<p\u00a0class="x">a</p>',
 }
 
 
