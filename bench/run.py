@@ -591,8 +591,9 @@ EXPLAIN = {
                                       "search plugin's reading of each page moved to the project's reader "
                                       "(macros/searchindex.py, about half the time) and the JSON-LD to orjson: "
                                       "against the code before, 15 alternated pairs measured apart, 0.955× CPU "
-                                      "(interval 0.877–1.035). The 25 pairs run after it gave the interval above, whose "
-                                      "upper end is just over 1.0 where the run before ended at 0.985.",
+                                      "(interval 0.877–1.035). A run of 25 pairs after it gave 0.955× CPU (0.886–1.004, "
+                                      "just over 1.0, where the run before ended at 0.985); one of 50 pairs, the "
+                                      "figures above.",
     "Data build vs the same site pre-rendered, ×100, wall and CPU": "Markdown no longer parses the fragments, "
         "but at ×100 the data layer's own work is larger than what that saves: in one build profiled by phase (CPU, "
         "exports in-process, on a loaded machine), loading and validating 103,300 records from the parse cache took "
