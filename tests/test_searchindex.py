@@ -19,6 +19,14 @@ def material(html: str) -> list[Section]:
     return parser.data
 
 
+def entries(page: SimpleNamespace) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The entries an `Index` and Material's own index make for `page`."""
+    ours, theirs = Index(), SearchIndex()
+    ours.add_entry_from_context(page)
+    theirs.add_entry_from_context(page)
+    return ours.entries, theirs.entries
+
+
 def shape(found: list[Any]) -> list[tuple[Any, ...]]:
     """Everything of a section that reaches the index or decides what does."""
     return [(s.el.tag, sorted(s.el.attrs.items(), key=str), s.id, s.depth, s.title, s.text, s.is_excluded())
@@ -85,25 +93,20 @@ DECLINED = {
 def test_what_it_does_not_read_goes_to_materials_parser(html: str) -> None:
     """HTML outside what the reader reads exactly is declined, and the index then has Material's entries for it."""
     assert sections(html) is None
-    page = SimpleNamespace(meta={}, content=html, toc=[], url="page/", title="Page")
-    ours, theirs = Index(), SearchIndex()
-    ours.add_entry_from_context(page)
-    theirs.add_entry_from_context(page)
-    assert ours.entries == theirs.entries and ours.entries
+    ours, theirs = entries(SimpleNamespace(meta={}, content=html, toc=[], url="page/", title="Page"))
+    assert ours == theirs and ours
 
 
 def test_index_gives_materials_entries_and_honours_exclude() -> None:
     """An `Index` makes the entries Material's index makes for a page, and none for a page excluded from search."""
     html = CASES["h1 then h2 sections"] + CASES["excluded section"] + CASES["entities"]
     page = SimpleNamespace(meta={"tags": ["t"], "search": {"boost": 2}}, content=html, toc=[], url="p/", title="P")
-    ours, theirs = Index(), SearchIndex()
-    ours.add_entry_from_context(page)
-    theirs.add_entry_from_context(page)
+    ours, theirs = entries(page)
     # sections t, a and b; s, marked data-search-exclude, is left out with the text that follows its heading
-    assert ours.entries == theirs.entries and [e["location"] for e in ours.entries] == ["p/", "p/#a", "p/#b"]
+    assert ours == theirs and [e["location"] for e in ours] == ["p/", "p/#a", "p/#b"]
+    assert all(e["tags"] == ["t"] and e["boost"] == 2 for e in ours)
     page.meta = {"search": {"exclude": True}}
-    ours.add_entry_from_context(page)
-    assert len(ours.entries) == 3
+    assert entries(page) == ([], [])
 
 
 def test_install_replaces_only_materials_own_index() -> None:
