@@ -11,8 +11,8 @@ that wraps only white space is dropped, a heading without an id does not start a
 own `Section` objects, which Material's `create_entry_for_section` turns into entries as before. HTML it does not
 read exactly as html.parser does (a `<script>` or `<style>`, a declaration, a `<` that starts no tag it knows, an
 unquoted attribute) makes it return None, and Material's `Parser` reads that page. tests/test_searchindex.py
-compares the two section by section on a table of cases and on every page of the site, and tests/test_fragments.py
-builds the site with each and compares every file, the search index among them.
+compares the two section by section on a table of cases; tests/test_fragments.py builds the site with each,
+compares every file (the search index among them) and checks that this reader read every indexed page.
 """
 
 from __future__ import annotations
@@ -158,19 +158,16 @@ def sections(html: str) -> list[Section] | None:
 
 
 class Index(SearchIndex):
-    """Material's search index, its pages read by `sections` (or, where that declines, by Material's Parser)."""
+    """Material's search index, its pages read by `sections`; where that declines, Material's own method reads them."""
 
     def add_entry_from_context(self, page: Any) -> None:
-        search = page.meta.get("search") or {}
-        if search.get("exclude"):
+        if (page.meta.get("search") or {}).get("exclude"):
             return
         found = sections(page.content) if ENABLED else None
         if found is None:
-            parser = Parser()
-            parser.feed(page.content)
-            parser.close()
-            found = parser.data
-        for section in found:
+            super().add_entry_from_context(page)
+            return
+        for section in found:  # as Material's method does with its Parser's sections
             if not section.is_excluded():
                 self.create_entry_for_section(section, page.toc, page.url, page)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -85,8 +86,6 @@ print(json.dumps(out))
 def test_forks_compile_no_installed_theme_template_and_every_changed_one(tmp_path: Path) -> None:
     """A fork compiles none of Material's templates as installed (the server compiled them), and compiles one that
     differs: from another folder, edited, or in an environment with other settings."""
-    import json
-
     command = [PY, "-c", COMPILED]
     assert BUILDS.fits(command, child_env())
     got = json.loads(run(command, cwd=tmp_path).stdout)

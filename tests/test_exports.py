@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 import jsonschema
+import orjson
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -459,16 +460,12 @@ JSON_EDGES = [
 @pytest.mark.parametrize("value", JSON_EDGES, ids=["controls", "markup", "astral", "numbers", "nesting"])
 def test_orjson_writes_the_standard_librarys_compact_json(value: object) -> None:
     """The JSON-LD and the cached field lines are written by orjson: the same bytes as json.dumps would write."""
-    import orjson
-
     assert orjson.dumps(value).decode("utf-8") == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def test_orjson_writes_small_exponents_shorter() -> None:
     """The one difference found: a float under 1e-4 is written "1e-7" where the standard library writes "1e-07" (the
     same number). The JSON-LD holds no float (the test below compares it as published)."""
-    import orjson
-
     assert (orjson.dumps(1e-7), json.dumps(1e-7)) == (b"1e-7", "1e-07")
     assert json.loads(orjson.dumps([1e-7, 2.5e-5])) == [1e-7, 2.5e-5]
 
