@@ -27,7 +27,7 @@ def line_of(path: Path, text: str) -> int:
 def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """A project with an unknown id, an unknown macro, a misnamed argument and a macro syntax error in three pages."""
     project = copy_project(tmp_path_factory.mktemp("pages") / "project")
-    for name in ("Makefile", "requirements.txt"):
+    for name in ("Makefile", "requirements.txt", ".yamllint.yaml"):
         shutil.copy2(ROOT / name, project / name)  # its time too: make must not reinstall the venv
     index = project / "docs" / "index.md"
     text = index.read_text(encoding="utf-8")
@@ -63,6 +63,31 @@ def test_make_check_names_every_page_error_at_its_line(broken: tuple[Path, list[
     assert [line for line in result.stdout.splitlines() if line.startswith("docs/")] == expected, result.stdout
     assert "5 errors in the pages." in result.stderr
     assert "<template>" not in result.stdout + result.stderr and "Traceback" not in result.stdout + result.stderr
+
+
+def test_make_check_reports_data_style_after_page_errors_in_one_run(tmp_path: Path) -> None:
+    """`make check` runs the data check and yamllint side by side: with a page error and a style problem in a data
+    file, one run prints both (the page error first) and exits non-zero."""
+    project = copy_project(tmp_path / "project")
+    for name in ("Makefile", "requirements.txt", ".yamllint.yaml"):
+        shutil.copy2(ROOT / name, project / name)
+    index = project / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace(TYPO[0], TYPO[1]), encoding="utf-8")
+    glossary = project / "data" / "glossary.yaml"
+    lines = glossary.read_text(encoding="utf-8").split("\n")
+    lines[2] += "  "  # trailing spaces: yamllint's error, no data error
+    glossary.write_text("\n".join(lines), encoding="utf-8")
+    result = run(["make", "--no-print-directory", "check", f"VENV={Path(PY).parent.parent}"], cwd=project)
+    assert result.returncode != 0, result.stdout + result.stderr
+    out = result.stdout.splitlines()
+    page = [i for i, line in enumerate(out) if line.startswith(f"docs/index.md:{line_of(index, TYPO[1])}: ")]
+    style = [i for i, line in enumerate(out) if line.strip().startswith("3:") and "trailing-spaces" in line]
+    assert len(page) == 1 and len(style) == 1 and page[0] < style[0], result.stdout
+    assert "data/glossary.yaml" in out[style[0] - 1], result.stdout
+    index.write_text(index.read_text(encoding="utf-8").replace(TYPO[1], TYPO[0]), encoding="utf-8")
+    alone = run(["make", "--no-print-directory", "check", f"VENV={Path(PY).parent.parent}"], cwd=project)
+    problems = [line for line in alone.stdout.splitlines() if "  error  " in line or "  warning  " in line]
+    assert alone.returncode != 0 and len(problems) == 1 and "trailing-spaces" in problems[0], alone.stdout
 
 
 def test_make_build_names_every_page_error_and_keeps_the_old_site(broken: tuple[Path, list[str]]) -> None:
