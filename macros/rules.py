@@ -83,22 +83,49 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+#: The characters outside ASCII that Python's case-insensitive matching takes for an ASCII letter: dotted capital I
+#: and dotless i (for i), the long s (for s), the Kelvin sign (for k). tests/test_rules.py checks every code point.
+ASCII_LOOKALIKES = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 def _find(words: Iterable[str], text: str) -> list[str]:
     """The words (or phrases) that occur in `text` as whole words, case-insensitively (except those in
-    LOWER_CASE_ONLY), in the given order."""
+    LOWER_CASE_ONLY), in the given order.
+
+    ASCII words in a text without ASCII_LOOKALIKES can match only where the text in lower case holds the word
+    in lower case, so a substring test (`in`, many times faster than a case-insensitive pattern) picks the
+    words to search for; otherwise, one combined search says whether any is there (`_find_searching`)."""
     words = tuple(words)
+    lowered = _lowered(words)
+    if lowered is None or ASCII_LOOKALIKES.search(text) is not None:
+        return _find_searching(words, text)
+    low = text.lower()
+    return [w for w, lw in zip(words, lowered) if lw in low and _whole(w).search(text)]
+
+
+def _has(words: Iterable[str], text: str) -> bool:
+    """Whether any of the words occurs in `text` as a whole word: `bool(_find(words, text))`, stopping at the first."""
+    words = tuple(words)
+    lowered = _lowered(words)
+    if lowered is None or ASCII_LOOKALIKES.search(text) is not None:
+        if LOWER_CASE_ONLY.isdisjoint(words):  # the combined pattern then matches exactly where one of them does
+            return _any_of(words).search(text) is not None
+        return bool(_find_searching(words, text))
+    low = text.lower()
+    return any(lw in low and _whole(w).search(text) for w, lw in zip(words, lowered))
+
+
+def _find_searching(words: tuple[str, ...], text: str) -> list[str]:
+    """`_find` for any words and text, by regular expressions alone."""
     if not _any_of(words).search(text):  # most texts hold none of them: one search instead of one per word
         return []
     return [w for w in words if _whole(w).search(text)]
 
 
-def _has(words: Iterable[str], text: str) -> bool:
-    """Whether any of the words occurs in `text` as a whole word: `bool(_find(words, text))`, in one search when
-    none of them is matched in lower case only (the combined pattern then matches exactly where one of them does)."""
-    words = tuple(words)
-    if LOWER_CASE_ONLY.isdisjoint(words):
-        return _any_of(words).search(text) is not None
-    return bool(_find(words, text))
+@functools.lru_cache(maxsize=None)
+def _lowered(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The words in lower case, or None where one is not ASCII (the substring test of `_find` is then not exact)."""
+    return tuple(w.lower() for w in words) if all(w.isascii() for w in words) else None
 
 
 @functools.lru_cache(maxsize=None)

@@ -210,6 +210,44 @@ def test_has_answers_what_find_answers(words: tuple[str, ...]) -> None:
         assert rules._has(words, text) == bool(rules._find(words, text)), text
 
 
+#: Texts where a substring test and a case-insensitive whole-word search could disagree.
+EDGE_TEXTS = [
+    "", "May 2015", "it may", "MAY", "SAYS so", "says-so", "unsaid", "said", "pre-argued", "argued.", "sources agreed",
+    "All Sources", "ALL FIVE SOURCES", "every\u00a0source", "more than", "over-the-top", "“reportedly”", "ſays",
+    "ſaid to", "liKely", "it ſeems", "İt seems", "ıt seems likely", "according  to", "Σ likely", "ΣΑΣ said to",
+    "likelyhood", "un-likely", "LIKELY_", "is seemingly", "could've", "İİİ could", "vitamin K", "\u212a", "ſ s", "ı",
+]
+
+
+@pytest.mark.parametrize("words", [rules.REPORTING, rules.HEDGES, rules.UNIVERSAL_PHRASES, tuple(rules.QUALIFIERS),
+                                   ("Şahin", "said to"), ("may",), ("k",), ("s",), ("i",)],
+                         ids=["reporting", "hedges", "universal", "qualifiers", "non-ascii-word", "may", "k", "s", "i"])
+def test_substring_test_finds_what_the_patterns_find(words: tuple[str, ...]) -> None:
+    """_find and _has, which pick candidate words by a substring test of the lower-cased text, answer what the
+    patterns alone answer (`_find_searching`), on every quote and fact of the real data and on edge cases."""
+    fb = load(ROOT / "data")
+    texts = [q.text for q in fb.quotes.values()] + [f.claim for f in fb.facts.values()] + EDGE_TEXTS
+    texts += [rules._flat(t) for t in texts]
+    assert sum(bool(rules._find_searching(words, t)) for t in texts) > 0
+    for text in texts:
+        found = rules._find_searching(words, text)
+        assert rules._find(words, text) == found, text
+        assert rules._has(words, text) == bool(found), text
+
+
+def test_ascii_lookalikes_are_every_character_matched_as_an_ascii_letter() -> None:
+    """ASCII_LOOKALIKES holds exactly the characters beyond ASCII that a case-insensitive pattern of an ASCII letter
+    matches (every code point tried against each letter), so _find's substring test misses nothing elsewhere."""
+    letters = [re.compile(c, re.IGNORECASE) for c in "abcdefghijklmnopqrstuvwxyz"]
+    any_letter = re.compile("[a-z]", re.IGNORECASE)
+    found = set()
+    for code in range(128, 0x110000):
+        ch = chr(code)
+        if any_letter.fullmatch(ch) or (ch.lower() != ch or ch.upper() != ch) and any(p.fullmatch(ch) for p in letters):
+            found.add(ch)
+    assert found == {ch for ch in map(chr, range(128, 0x110000)) if rules.ASCII_LOOKALIKES.fullmatch(ch)}, found
+
+
 # -- searches kept in the parse cache ----------------------------------------------------------
 
 def _parsed(cache: Path) -> dict[str, list[tuple[object, RawRecord]]]:
