@@ -1,9 +1,9 @@
 """Run a job in a forked child process while the build goes on, and wait for it at the end.
 
-A build uses one core. The data exports depend only on the fact base and on which
-page shows which fact, both known once every page's Markdown is converted; from
-then on MkDocs spends as long again rendering the theme and the search index. Writing
-the exports in a child process meanwhile takes them off the build's wall time.
+A build uses one core. Most of the data exports depend on the fact base alone, known
+before any page is converted; writing them in a child process while MkDocs converts
+the pages and renders the theme takes them off the build's wall time. A failed build
+stops the child (`cancel`).
 
 Forking is done only where it is safe and useful: on a system with `fork`, in a
 process with no other thread. Otherwise the job runs at once, in-process, except in
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -71,6 +72,18 @@ class BackgroundJob:
         if os.waitstatus_to_exitcode(status) != 0:
             raise RuntimeError("the background job failed (its error is printed above)")
 
+    def cancel(self) -> None:
+        """Stop the running job, if any, and drop a kept one: the build failed, and what the job writes would go
+        into a site folder that is being thrown away."""
+        self.deferred = None
+        if self.pid is None:
+            return
+        pid, self.pid = self.pid, None
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:  # pragma: no cover - already gone (it is reaped below all the same)
+            pass
+        os.waitpid(pid, 0)
 
     def finish(self, then: Callable[[], object], what: str) -> None:
         """At the end of a build: wait for the job (RuntimeError if it failed), then run `then`. In `serve`, the

@@ -1,6 +1,6 @@
 """Data for reuse: JSON, tidy CSV tables with their Data Package, JSON-LD, the JSON Schemas and the feed.
 
-Written by the build (see hooks.on_env) into the site's `data/` and `schema/` folders, so
+Written by the build (see hooks.on_files and hooks.on_env) into the site's `data/` and `schema/` folders, so
 researchers can reuse the fact base without scraping HTML. Every file is a function of the
 fact base, the history and the config: two builds of one commit write the same bytes.
 """
@@ -197,11 +197,17 @@ class Exports:
 def write_exports(fb: FactBase, site_dir: Path, commit: str, site_url: str = "",
                   shown_on: dict[str, list[str]] | None = None, quote_pages: dict[str, str] | None = None,
                   exports: Exports | None = None) -> None:
-    """Write every export into `site_dir` (see the module docstring)."""
-    from .linkeddata import dataset_json_ld, dataset_node, distributions
-
+    """Write every export into `site_dir` (see the module docstring): the data files, then those that say
+    which page shows which record."""
     if exports is None:  # without a build's context: no history, the address given
         exports = Exports(fb, History(False, "not read"), _bare_info(site_url, commit), shown_on or {}, quote_pages or {})
+    write_data_exports(fb, site_dir, commit, exports)
+    write_page_exports(fb, site_dir, exports)
+
+
+def write_data_exports(fb: FactBase, site_dir: Path, commit: str, exports: Exports) -> None:
+    """The exports that depend on the data alone: JSON, the CSV tables, their Data Package and zip, the JSON
+    Schemas and the offline copy. A build starts them before it converts any page (hooks.on_files)."""
     info = exports.info
     folder = site_dir / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -213,10 +219,6 @@ def write_exports(fb: FactBase, site_dir: Path, commit: str, site_url: str = "",
     package = (json.dumps(data_package(fb, info, csvs), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     _write(folder / PACKAGE_NAME, package)
     _write(folder / CSV_ZIP_NAME, _zip({PACKAGE_NAME: package, **{f"{n}.csv": d for n, d in csvs.items()}}, "sco-explainer"))
-    node = dataset_node(info, fb, distributions(info, exports.offline_zip is not None))
-    _write(folder / JSONLD_NAME, dataset_json_ld(fb, info, exports.shown_on, exports.quote_pages, node).encode("utf-8"))
-    if exports.feed:
-        _write(site_dir / FEED_NAME, exports.feed.encode("utf-8"))
     schemas = site_dir / SCHEMA_DIR
     schemas.mkdir(parents=True, exist_ok=True)
     for kind in KINDS:
@@ -224,6 +226,20 @@ def write_exports(fb: FactBase, site_dir: Path, commit: str, site_url: str = "",
     if exports.offline_zip is not None:
         (site_dir / OFFLINE_ZIP_PATH).parent.mkdir(parents=True, exist_ok=True)
         _write(site_dir / OFFLINE_ZIP_PATH, exports.offline_zip.read_bytes())
+
+
+def write_page_exports(fb: FactBase, site_dir: Path, exports: Exports) -> None:
+    """The exports that name the pages records are shown on: the dataset's JSON-LD and the feed. A build writes
+    them once every page is converted (hooks.on_env)."""
+    from .linkeddata import dataset_json_ld, dataset_node, distributions
+
+    info = exports.info
+    folder = site_dir / EXPORT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    node = dataset_node(info, fb, distributions(info, exports.offline_zip is not None))
+    _write(folder / JSONLD_NAME, dataset_json_ld(fb, info, exports.shown_on, exports.quote_pages, node).encode("utf-8"))
+    if exports.feed:
+        _write(site_dir / FEED_NAME, exports.feed.encode("utf-8"))
 
 
 def schema_bytes(kind: str) -> bytes:

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -86,10 +86,9 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     return context
 
 
-def _export_job(config: Any, files: Any) -> Callable[[], object] | None:
-    """The job that writes the data exports (JSON, CSV tables, Data Package, JSON-LD, feed, schemas)."""
-    from macros import opendata
-    from macros.exports import Exports, write_exports
+def _exports(config: Any) -> Any:
+    """What the export jobs need from this build, before any page is converted; None without a fact base."""
+    from macros.exports import Exports
     from macros.links import SiteLinks, source_page_src
 
     state = citations.CURRENT
@@ -97,39 +96,73 @@ def _export_job(config: Any, files: Any) -> Callable[[], object] | None:
     if fb is None:
         return None
     links = SiteLinks(use_directory_urls=config["use_directory_urls"])
-    shown_on: dict[str, list[str]] = {}
-    for url, page in state.pages.items():
-        for fact_id in page.facts:
-            shown_on.setdefault(fact_id, []).append(url)
     quote_pages = {q.id: links.url_of(source_page_src(q.source)) for q in fb.quotes.values()}
-    opendata.note_pages(state, [(f.page.url, f.page.content or "") for f in files.documentation_pages()
-                                if f.page is not None])
-    exports = Exports(fb, state.history, state.dataset, shown_on, quote_pages, opendata.feed(state),
-                      state.offline_zip)
-    site_dir = Path(config["site_dir"])
-    return lambda: write_exports(fb, site_dir, state.history.head, exports=exports)
+    return Exports(fb, state.history, state.dataset, {}, quote_pages, "", state.offline_zip)
+
+
+#: The exports of this build, made at `on_files`; `on_env` adds which page shows which record.
+_PENDING: list[Any] = []
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """MkDocs has just emptied the site folder: the exports that depend on the data alone (JSON, CSV, the Data
+    Package, the schemas) start here, in a forked child, while MkDocs converts every page and renders the theme.
+    In `serve` every export waits for the rebuilt pages instead (on_env, background.DEFER)."""
+    from mkdocs.exceptions import PluginError
+
+    from macros import background
+    from macros.exports import write_data_exports
+
+    _PENDING.clear()
+    exports = _exports(config)
+    if exports is None:
+        return files
+    _PENDING.append(exports)
+    if not background.DEFER:
+        site_dir, commit = Path(config["site_dir"]), exports.history.head
+        try:
+            _EXPORTS.start(lambda: write_data_exports(exports.fb, site_dir, commit, exports))
+        except Exception as exc:  # run in-process (no fork here): fail the build the same way
+            raise PluginError(f"Writing the data exports failed: {exc!r}") from None
+    return files
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
-    """Every page's Markdown is converted, so the exports can be written while MkDocs renders the theme."""
+    """Every page's Markdown is converted: the exports that name the pages records are shown on (the JSON-LD, the
+    feed) are written here, while the child writes the others."""
     from mkdocs.exceptions import PluginError
 
-    from macros import pageerrors
+    from macros import background, opendata, pageerrors, render
+    from macros.exports import write_exports, write_page_exports
 
     pageerrors.fail_if_any()  # every page is converted: report all their errors at once
-    from macros import render
-
     if render.SERVE_TEMPLATES is not None:  # the theme's templates too, in `serve`
         env.bytecode_cache = render.SERVE_TEMPLATES
     escape_front_matter(files)
 
-    job = _export_job(config, files)
-    if job is not None:
-        try:
-            _EXPORTS.start(job)
-        except Exception as exc:  # run in-process (no fork here): fail the build the same way
-            raise PluginError(f"Writing the data exports failed: {exc!r}") from None
+    if not _PENDING:
+        return env
+    exports, state, site_dir = _PENDING.pop(), citations.CURRENT, Path(config["site_dir"])
+    for url, page in state.pages.items():
+        for fact_id in page.facts:
+            exports.shown_on.setdefault(fact_id, []).append(url)
+    opendata.note_pages(state, [(f.page.url, f.page.content or "") for f in files.documentation_pages()
+                                if f.page is not None])
+    exports.feed = opendata.feed(state)
+    try:
+        if background.DEFER:  # `serve`: every export after the rebuilt pages are shown
+            _EXPORTS.start(lambda: write_exports(exports.fb, site_dir, exports.history.head, exports=exports))
+        else:
+            write_page_exports(exports.fb, site_dir, exports)
+    except Exception as exc:
+        raise PluginError(f"Writing the data exports failed: {exc!r}") from None
     return env
+
+
+def on_build_error(error: Exception) -> None:
+    """A failed build stops the exports' child: the site folder it writes into is thrown away."""
+    _EXPORTS.cancel()
+    _PENDING.clear()
 
 
 #: Front-matter fields the theme writes into HTML as they are (Material's base.html, header and nav).

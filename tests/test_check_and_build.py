@@ -87,9 +87,12 @@ def test_real_data_has_no_uncited_quotes() -> None:
     assert (result.returncode, result.stdout) == (0, "")
 
 
-@pytest.mark.parametrize("fork", [True, False], ids=["exports-in-child-process", "exports-in-process"])
-def test_failed_exports_fail_the_build(tmp_path: Path, fork: bool) -> None:
-    """If writing the data exports fails, in the forked child or in-process, the build fails and says why."""
+@pytest.mark.parametrize(("part", "fork"), [("write_data_exports", True), ("write_data_exports", False),
+                                            ("write_page_exports", True)],
+                         ids=["data-exports-in-child-process", "data-exports-in-process", "page-exports"])
+def test_failed_exports_fail_the_build(tmp_path: Path, part: str, fork: bool) -> None:
+    """If writing the data exports fails (those from the data alone, in the forked child or in-process, or those
+    naming the pages, written once the pages are converted), the build fails and says why."""
     import os
     import subprocess
     import sys
@@ -97,7 +100,7 @@ def test_failed_exports_fail_the_build(tmp_path: Path, fork: bool) -> None:
     project = copy_project(tmp_path / "project")
     exports = project / "macros" / "exports.py"
     exports.write_text(exports.read_text(encoding="utf-8")
-                       + "\n\ndef write_exports(*args, **kwargs):\n    raise OSError('no space left on device')\n",
+                       + f"\n\ndef {part}(*args, **kwargs):\n    raise OSError('no space left on device')\n",
                        encoding="utf-8")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if not fork:
@@ -106,3 +109,45 @@ def test_failed_exports_fail_the_build(tmp_path: Path, fork: bool) -> None:
                             cwd=project, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "Writing the data exports failed" in result.stderr and "no space left on device" in result.stderr
+
+
+def test_a_failed_build_stops_the_exports_child(tmp_path: Path) -> None:
+    """A page error fails the build while the forked child writing the data exports still runs: the build stops
+    the child, so nothing is written into the site folder being thrown away after the build has failed."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    project = copy_project(tmp_path / "project")
+    started, late = tmp_path / "child-started", tmp_path / "child-finished"
+    exports = project / "macros" / "exports.py"
+    exports.write_text(exports.read_text(encoding="utf-8") + f"""
+
+def write_data_exports(*args, **kwargs):
+    import os, time
+    from pathlib import Path
+    Path({str(started)!r}).write_text(str(os.getpid()))
+    time.sleep(60)
+    Path({str(late)!r}).write_text("written after the build failed")
+""", encoding="utf-8")
+    index = project / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + '\n{{ fact("no-such-fact-zz") }}\n', encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
+                            cwd=project, env=env, capture_output=True, text=True, timeout=50)
+    pid = int(started.read_text())  # the child had started before the page error was found
+    try:
+        assert result.returncode != 0 and "no-such-fact-zz" in result.stderr, result.stderr
+        try:
+            os.kill(pid, 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        assert not alive, "the exports' child outlived the failed build"
+        assert not late.exists()
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
