@@ -201,14 +201,14 @@ def write_exports(fb: FactBase, site_dir: Path, commit: str, site_url: str = "",
     which page shows which record."""
     if exports is None:  # without a build's context: no history, the address given
         exports = Exports(fb, History(False, "not read"), _bare_info(site_url, commit), shown_on or {}, quote_pages or {})
-    write_data_exports(fb, site_dir, commit, exports)
-    write_page_exports(fb, site_dir, exports)
+    write_data_exports(site_dir, commit, exports)
+    write_page_exports(site_dir, exports)
 
 
-def write_data_exports(fb: FactBase, site_dir: Path, commit: str, exports: Exports) -> None:
+def write_data_exports(site_dir: Path, commit: str, exports: Exports) -> None:
     """The exports that depend on the data alone: JSON, the CSV tables, their Data Package and zip, the JSON
     Schemas and the offline copy. A build starts them before it converts any page (hooks.on_files)."""
-    info = exports.info
+    fb, info = exports.fb, exports.info
     folder = site_dir / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     json_text = as_json(fb, commit, exports.history)
@@ -228,12 +228,12 @@ def write_data_exports(fb: FactBase, site_dir: Path, commit: str, exports: Expor
         _write(site_dir / OFFLINE_ZIP_PATH, exports.offline_zip.read_bytes())
 
 
-def write_page_exports(fb: FactBase, site_dir: Path, exports: Exports) -> None:
+def write_page_exports(site_dir: Path, exports: Exports) -> None:
     """The exports that name the pages records are shown on: the dataset's JSON-LD and the feed. A build writes
     them once every page is converted (hooks.on_env)."""
     from .linkeddata import dataset_json_ld, dataset_node, distributions
 
-    info = exports.info
+    fb, info = exports.fb, exports.info
     folder = site_dir / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     node = dataset_node(info, fb, distributions(info, exports.offline_zip is not None))

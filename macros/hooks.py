@@ -121,7 +121,7 @@ def on_files(files: Any, config: Any) -> Any:
     if not background.DEFER:
         site_dir, commit = Path(config["site_dir"]), exports.history.head
         try:
-            _EXPORTS.start(lambda: write_data_exports(exports.fb, site_dir, commit, exports))
+            _EXPORTS.start(lambda: write_data_exports(site_dir, commit, exports))
         except Exception as exc:  # run in-process (no fork here): fail the build the same way
             raise PluginError(f"Writing the data exports failed: {exc!r}") from None
     return files
@@ -153,7 +153,7 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
         if background.DEFER:  # `serve`: every export after the rebuilt pages are shown
             _EXPORTS.start(lambda: write_exports(exports.fb, site_dir, exports.history.head, exports=exports))
         else:
-            write_page_exports(exports.fb, site_dir, exports)
+            write_page_exports(site_dir, exports)
     except Exception as exc:
         raise PluginError(f"Writing the data exports failed: {exc!r}") from None
     return env
