@@ -104,26 +104,24 @@ class ParseCache:
         """Whether an entry for `key` exists (it may still be unreadable: `get` decides)."""
         return self.folder is not None and (self.folder / f"{key}.json").is_file()
 
-    def get(self, key: str) -> tuple[list[tuple[Any, int, str, Any]], list[Problem]] | None:
-        """(data, record line, field lines as JSON, the rules' scans or None) of each record, and the file's
-        problems; None on a miss."""
+    def get(self, key: str) -> tuple[list[tuple[Any, int, Any]], list[Problem]] | None:
+        """(data, record line, the rules' scans or None) of each record, and the file's problems; None on a
+        miss. Field lines are not kept: a record finds them in its file's bytes when asked (loader.RawRecord)."""
         if self.folder is None:
             return None
         try:
             payload = orjson.loads((self.folder / f"{key}.json").read_bytes())
-            records = [(r["data"], r["line"], r["lines"], r["scans"] if isinstance(r.get("scans"), dict) else None)
+            records = [(r["data"], r["line"], r["scans"] if isinstance(r.get("scans"), dict) else None)
                        for r in payload["records"]]
             return records, [Problem(**p) for p in payload["problems"]]
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or damaged: parse the file again
 
-    def put(self, key: str, records: list[tuple[Any, int, str, Any]], problems: list[Problem]) -> None:
+    def put(self, key: str, records: list[tuple[Any, int, Any]], problems: list[Problem]) -> None:
         if self.folder is None:
             return
         payload = {
-            # field lines as one JSON string per record: read back as a string, parsed only for an error
-            "records": [{"data": data, "line": line, "lines": packed, "scans": scans}
-                        for data, line, packed, scans in records],
+            "records": [{"data": data, "line": line, "scans": scans} for data, line, scans in records],
             "problems": [p.__dict__ for p in problems],
         }
         try:

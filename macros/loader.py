@@ -22,7 +22,6 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import orjson
 import yaml
 from yaml.events import (
     AliasEvent, CollectionStartEvent, DocumentStartEvent, Event, MappingEndEvent, MappingStartEvent, ScalarEvent,
@@ -58,38 +57,30 @@ _ALIASES = ("anchors and aliases (&name / *name) are not allowed", "write the va
 class RawRecord:
     """One record as read: its values, its file, its line, and the line of each field path.
 
-    Records read back from the parse cache keep their field lines packed (a JSON string of
-    `[[*path, line], ...]`) until an error message needs one: a valid record never does.
+    The field lines are found when an error message first asks for one (a valid record never
+    does): the record keeps its file's bytes and its place among the file's records, and the
+    file is parsed again, this time noting the line of every field (`parse_bytes`).
     `scans` holds what the rules found in its texts when the file was parsed (rules.scans_of),
     kept in the parse cache with the record; None where the rules search the texts themselves.
     """
 
-    __slots__ = ("kind", "file", "data", "line", "_lines", "_packed", "scans")
+    __slots__ = ("kind", "file", "data", "line", "_lines", "_source", "_index", "scans")
 
     def __init__(self, kind: str, file: str, data: Any, lines: dict[tuple[Any, ...], int] | None = None, *,
-                 line: int | None = None, packed: str | None = None,
+                 line: int | None = None, source: bytes | None = None, index: int = 0,
                  scans: dict[str, dict[str, list[str]]] | None = None) -> None:
         self.kind, self.file, self.data = kind, file, data
         self._lines = lines
-        self._packed = packed
+        self._source, self._index = source, index
         self.scans = scans
         self.line = line if line is not None else (lines or {}).get((), 1)
 
     @property
     def lines(self) -> dict[tuple[Any, ...], int]:
         if self._lines is None:
-            self._lines = {tuple(p[:-1]): p[-1] for p in json.loads(self._packed or "[]")}
+            self._lines = _field_lines(self._source, self.kind, self.file, self._index) if self._source else {}
+            self._source = None  # the file's bytes are needed no more
         return self._lines
-
-    def packed_lines(self) -> str:
-        """The field lines in the cache's form."""
-        if self._packed is None:
-            packed = [[*path, line] for path, line in self.lines.items()]
-            try:  # what json.dumps(packed, ensure_ascii=False, separators=(",", ":")) writes, several times faster
-                self._packed = orjson.dumps(packed).decode("utf-8")
-            except TypeError:  # a value JSON cannot hold exactly (orjson refuses it): the standard library's form
-                self._packed = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
-        return self._packed
 
     @property
     def id(self) -> str:
@@ -122,6 +113,8 @@ class _Builder:
     """
 
     def __init__(self, parser: Any) -> None:
+        # `lines` (a dict, or None where field lines are not wanted: see parse_bytes) is passed down with the
+        # path of the value being read
         self.parser = parser
         self.nodes = 0
         self.error: tuple[int, str, str] | None = None
@@ -157,7 +150,7 @@ class _Builder:
             self.fail(event, *_ALIASES)
             if kind is AliasEvent:
                 return None
-        if path not in lines:
+        if lines is not None and path not in lines:
             lines[path] = event.start_mark.line + 1
         if kind is ScalarEvent:
             if event.tag is None:
@@ -171,8 +164,12 @@ class _Builder:
                 self.fail(event, f"the tag {event.tag} is not allowed",
                           "data files hold plain strings, numbers, lists and mappings only")
             items: list[Any] = []
-            while type(item := get()) is not SequenceEndEvent:
-                items.append(self.value(item, lines, path + (len(items),), depth + 1))
+            if lines is None:
+                while type(item := get()) is not SequenceEndEvent:
+                    items.append(self.value(item, None, path, depth + 1))
+            else:
+                while type(item := get()) is not SequenceEndEvent:
+                    items.append(self.value(item, lines, path + (len(items),), depth + 1))
             return items
         assert kind is MappingStartEvent
         if event.tag not in (None, "!", _MAP):
@@ -192,12 +189,15 @@ class _Builder:
             value_event = get()
             if key is _NO_KEY or key in result:
                 if key is not _NO_KEY:
-                    self.duplicate(key_event, key, lines.get(path + (key,), 0))
-                self.value(value_event, {}, (), depth + 1)
+                    self.duplicate(key_event, key, lines.get(path + (key,), 0) if lines is not None else 0)
+                self.value(value_event, None, (), depth + 1)
                 continue
-            at = path + (key,)
-            lines[at] = key_event.start_mark.line + 1
-            result[key] = self.value(value_event, lines, at, depth + 1)
+            if lines is None:
+                result[key] = self.value(value_event, None, path, depth + 1)
+            else:
+                at = path + (key,)
+                lines[at] = key_event.start_mark.line + 1
+                result[key] = self.value(value_event, lines, at, depth + 1)
         return result
 
     def duplicate(self, event: Event, key: Any, first: int) -> None:
@@ -213,7 +213,7 @@ class _Builder:
         if not isinstance(event, ScalarEvent):
             if not isinstance(event, AliasEvent):
                 self.fail(event, "a mapping key must be a plain word", "")
-            self.value(event, {}, (), depth + 1)
+            self.value(event, None, (), depth + 1)
             return _NO_KEY
         self.count(event, depth + 1)
         if event.anchor is not None:
@@ -360,26 +360,48 @@ def records_of(raw: bytes, kind: str, rel: str, cache: ParseCache | None = None
     key = cache.key(kind, rel, raw)
     hit = cache.get(key)
     if hit is not None:
-        return [RawRecord(kind, rel, data, line=line, packed=packed, scans=scans)
-                for data, line, packed, scans in hit[0]], hit[1]
+        return [RawRecord(kind, rel, data, line=line, scans=scans, source=raw, index=i)
+                for i, (data, line, scans) in enumerate(hit[0])], hit[1]
     records, problems = parse_bytes(raw, kind, rel)
     if cache.folder is not None:
         from .rules import scans_of
 
         for record in records:
             record.scans = scans_of(kind, record.data)
-        cache.put(key, [(r.data, r.line, r.packed_lines(), r.scans) for r in records], problems)
+        cache.put(key, [(r.data, r.line, r.scans) for r in records], problems)
     return records, problems
 
 
 def parse_bytes(raw: bytes, kind: str, rel: str) -> tuple[list[RawRecord], list[Problem]]:
-    """Parse one file's bytes into records that remember their lines."""
+    """Parse one file's bytes into records that remember their lines.
+
+    A file is first read without noting the line of every field (at x100 that bookkeeping was a fifth
+    of the parse); each record keeps the bytes and finds its field lines when asked (RawRecord.lines).
+    A file with any problem is read a second time noting them, so that its messages name their lines.
+    """
     text, problems = _decode(raw, rel)
     if text is None:
         return [], problems
+    records, problems = _parse(text, kind, rel, False)
+    if problems:
+        return _parse(text, kind, rel, True)
+    for index, record in enumerate(records):
+        record._source, record._index = raw, index
+    return records, problems
+
+
+def _field_lines(raw: bytes, kind: str, rel: str, index: int) -> dict[tuple[Any, ...], int]:
+    """The line of each field path of the record at `index` among the records of a file's bytes."""
+    text, _ = _decode(raw, rel)
+    records = _parse(text, kind, rel, True)[0] if text is not None else []
+    return records[index].lines if index < len(records) else {}
+
+
+def _parse(text: str, kind: str, rel: str, track: bool) -> tuple[list[RawRecord], list[Problem]]:
+    """The records and problems of one file's text; with `track`, each record notes the line of every field."""
     parser = _Loader(text)
     try:
-        return _records(parser, kind, rel)
+        return _records(parser, kind, rel, track)
     except _Abort as abort:
         return [], [Problem(rel, abort.line, message=abort.message, hint=abort.hint)]
     except yaml.MarkedYAMLError as exc:
@@ -393,7 +415,7 @@ def parse_bytes(raw: bytes, kind: str, rel: str) -> tuple[list[RawRecord], list[
         parser.dispose()
 
 
-def _records(parser: Any, kind: str, rel: str) -> tuple[list[RawRecord], list[Problem]]:
+def _records(parser: Any, kind: str, rel: str, track: bool) -> tuple[list[RawRecord], list[Problem]]:
     """The records of one YAML stream, read event by event (see _Builder)."""
     name = KIND_NAMES[kind]
     parser.get_event()  # the stream's start
@@ -409,7 +431,7 @@ def _records(parser: Any, kind: str, rel: str) -> tuple[list[RawRecord], list[Pr
         builder.count(root, 0)
         while not isinstance(item := parser.get_event(), SequenceEndEvent):
             builder.error = None
-            lines: dict[tuple[Any, ...], int] = {}
+            lines: dict[tuple[Any, ...], int] | None = {} if track else None
             data = builder.value(item, lines, (), 1)
             record_id = data.get("id") if isinstance(data, dict) else None
             record_id = str(record_id) if isinstance(record_id, (str, int, float, bool)) else ""
@@ -420,9 +442,9 @@ def _records(parser: Any, kind: str, rel: str) -> tuple[list[RawRecord], list[Pr
                 problems.append(Problem(rel, item.start_mark.line + 1, name, message=f"each {name} must be a mapping",
                                         hint="start it with '- id: ...'"))
             else:
-                records.append(RawRecord(kind, rel, data, lines))
+                records.append(RawRecord(kind, rel, data, lines, line=item.start_mark.line + 1))
     else:
-        builder.value(root, {}, (), 0)  # read to its end: a syntax error further on comes first
+        builder.value(root, None, (), 0)  # read to its end: a syntax error further on comes first
         found = "mapping" if isinstance(root, MappingStartEvent) else "single value"
         if isinstance(root, SequenceStartEvent):
             found = "list with a tag or an anchor"

@@ -93,7 +93,7 @@ def plant(clone: Path, marker: Path, built_at: Path) -> list[str]:
         for part in ("3", kind, rel):
             old.update(part.encode() + b"\0")
         old.update(raw)
-        entry = {"records": [{"data": forged_record, "line": 1, "lines": "[]"}], "problems": []}
+        entry = {"records": [{"data": forged_record, "line": 1}], "problems": []}
         body = json.dumps(entry).encode()
         files[f".cache/sco-data/{old.hexdigest()}.json"] = body
         if code_version is not None:

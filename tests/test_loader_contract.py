@@ -273,3 +273,51 @@ def test_validating_records_together_gives_what_one_by_one_gives(what: str, make
     assert bool(problems) == bool(expected_invalid)
     one_by_one = [p for rec in records for p in parse([rec])[1]]
     assert problems == one_by_one and all(p.record_id for p in problems)
+
+
+def _composed_lines(text: str) -> list[dict[tuple, int]]:
+    """Each record's field lines by PyYAML's own composer (marks on every node), as the loader keeps them: a
+    field's path at its key's line, a list item's at its first line."""
+    import yaml
+
+    def walk(node: yaml.Node, path: tuple, found: dict) -> None:
+        found.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                at = path + (key.value,)
+                found[at] = key.start_mark.line + 1
+                walk(value, at, found)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, path + (i,), found)
+
+    out = []
+    for item in yaml.compose(text, Loader=yaml.SafeLoader).value:
+        found: dict = {}
+        walk(item, (), found)
+        out.append(found)
+    return out
+
+
+@pytest.mark.parametrize("source", ["parsed", "cached"])
+def test_field_lines_found_when_asked_are_those_of_the_file(tmp_path: Path, source: str) -> None:
+    """Records read without their field lines, parsed or read back from the parse cache, find each field's line
+    in their file's bytes when asked: every field of every real record, against PyYAML's composer."""
+    from macros.cache import ParseCache
+    from macros.loader import data_files, records_of
+
+    cache = ParseCache(tmp_path / "cache")
+    checked = 0
+    for kind, path in data_files(ROOT / "data"):
+        rel = path.relative_to(ROOT).as_posix()
+        raw = path.read_bytes()
+        records, problems = records_of(raw, kind, rel, cache)
+        if source == "cached":
+            records, problems = records_of(raw, kind, rel, ParseCache(tmp_path / "cache"))
+        assert not problems
+        expected = _composed_lines(raw.decode("utf-8"))
+        assert [r.line for r in records] == [e[()] for e in expected], rel
+        for record, lines in zip(records, expected):
+            assert record.lines == lines, f"{rel}: {record.id}"
+            checked += len(lines)
+    assert checked > 10_000
