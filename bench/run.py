@@ -565,7 +565,13 @@ EXPLAIN = {
         "by PyYAML itself. libyaml parses in C, but PyYAML still creates a Python node for each of 1.2 million "
         "values; building the values with their lines and the rules' searches of each text are the rest (about "
         "7.5, 3.6 and 1.9 s of CPU), shared by two processes when more than 2 MB miss the cache (a forked child "
-        "parses half of the files).",
+        "parses half of the files). On 2026-12-04 (night) the loader stopped noting the line of every field as it "
+        "reads (a record finds its field lines in its file's bytes when a message asks: a valid record never "
+        "does), and the parse cache stopped storing them: parsing the ×100 data in one process took 4.0-4.1 CPU-s "
+        "against 5.2-5.9 (two alternated runs), of which 2.9 are PyYAML's events alone; 1.70 s with the cache and "
+        "4.14 s without in this row's run. Without the cache the two processes then share about 6.7 CPU-s (the "
+        "parse, the rules' searches, the child's half read back from the cache, the schema), so on two cores the "
+        "load cannot come under 3 s while PyYAML's events alone are 2.9 CPU-s.",
     "First build of a fresh copy vs its second, ×100, empty parse cache": "a first build on a new machine parses "
         "all 51 MB of YAML (see the load row); every later build, serve after an edit, and the workflows (which "
         "restore the parse cache from the last deploy) read the parse cache: the row with the cache restored. Since "
@@ -576,7 +582,10 @@ EXPLAIN = {
         "(macros/coldparse.py): 1.39× against 1.54× by wall time, but not under 1.3, and more by CPU (the child's "
         "parse is counted; the work is the same, on two cores). What is left is the parsing itself, about 13 s of "
         "CPU at ×100 now shared by two processes, and everything after the last file is parsed, which is the "
-        "same in both builds.",
+        "same in both builds. On 2026-12-04 (night) the loader stopped noting every field's line as it reads (see "
+        "the load row): 6 pairs gave 1.142× by wall time (interval 1.072–1.35: two of the six pairs near 1.35) and "
+        "1.271× by CPU (1.183–1.477); the 12 pairs above meet the wall target. By CPU a first build does the "
+        "parse's 5-6 CPU-s of extra work, which two cores hide from the wall time but not from the CPU time.",
     "First build of a fresh copy vs its second, ×1, empty parse cache": "a first build on a new machine parses "
         "every data file; later builds read them back. (The copies have no git history; a fresh clone's first "
         "build, which reads it, is measured apart.)",
