@@ -571,7 +571,7 @@ EXPLAIN = {
         "against 5.2-5.9 (two alternated runs), of which 2.9 are PyYAML's events alone; 1.70 s with the cache and "
         "4.14 s without in this row's run. Without the cache the two processes then share about 6.7 CPU-s (the "
         "parse, the rules' searches, the child's half read back from the cache, the schema), so on two cores the "
-        "load cannot come under 3 s while PyYAML's events alone are 2.9 CPU-s.",
+        "load cannot come under 3 s (at least 3.35 s) unless that work shrinks.",
     "First build of a fresh copy vs its second, ×100, empty parse cache": "a first build on a new machine parses "
         "all 51 MB of YAML (see the load row); every later build, serve after an edit, and the workflows (which "
         "restore the parse cache from the last deploy) read the parse cache: the row with the cache restored. Since "
