@@ -28,3 +28,27 @@ def test_page_weight_covers_every_theme_page_of_the_nav() -> None:
         assert (ROOT / "docs" / f"{path}.md").is_file() or (ROOT / "docs" / path / "index.md").is_file(), path
     if "weight" in REPORT:
         assert list(REPORT["weight"]["theme_pages"]) == pages, "run make bench again: the theme pages changed"
+
+
+def test_a_fresh_copy_has_the_projects_code_and_parse_cache_version(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The first-build benchmark's copy holds every source file of the project (its parse cache's code version is
+    the project's, so a restored cache is read), without bytecode, built sites or the pre-rendered pages."""
+    import shutil
+    import subprocess
+    import sys
+
+    from bench.run import _fresh_copy_skips
+
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT, tmp_path / "proj", ignore=shutil.ignore_patterns(".git", ".venv", "node_modules"))
+    proj = tmp_path / "proj"
+    (proj / "site").mkdir(exist_ok=True)
+    (proj / "prerendered").mkdir()
+    (proj / "macros" / "__pycache__").mkdir(exist_ok=True)
+    shutil.copytree(proj, copy, ignore=_fresh_copy_skips(proj))
+    sources = sorted(p.relative_to(proj) for p in (proj / "macros").rglob("*") if "__pycache__" not in p.parts)
+    assert sorted(p.relative_to(copy) for p in (copy / "macros").rglob("*")) == sources
+    assert not (copy / "site").exists() and not (copy / "prerendered").exists()
+    version = "from macros.cache import code_version; print(code_version())"
+    assert subprocess.run([sys.executable, "-c", version], cwd=copy, capture_output=True, text=True).stdout == \
+        subprocess.run([sys.executable, "-c", version], cwd=proj, capture_output=True, text=True).stdout != ""
