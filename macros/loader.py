@@ -58,8 +58,8 @@ class RawRecord:
     """One record as read: its values, its file, its line, and the line of each field path.
 
     The field lines are found when an error message first asks for one (a valid record never
-    does): the record keeps its file's bytes and its place among the file's records, and the
-    file is parsed again, this time noting the line of every field (`parse_bytes`).
+    does): the record keeps its file (`_FileLines`, shared by the file's records) and its place
+    among the file's records, and the file is parsed again once, noting the line of every field.
     `scans` holds what the rules found in its texts when the file was parsed (rules.scans_of),
     kept in the parse cache with the record; None where the rules search the texts themselves.
     """
@@ -67,7 +67,7 @@ class RawRecord:
     __slots__ = ("kind", "file", "data", "line", "_lines", "_source", "_index", "scans")
 
     def __init__(self, kind: str, file: str, data: Any, lines: dict[tuple[Any, ...], int] | None = None, *,
-                 line: int | None = None, source: bytes | None = None, index: int = 0,
+                 line: int | None = None, source: _FileLines | None = None, index: int = 0,
                  scans: dict[str, dict[str, list[str]]] | None = None) -> None:
         self.kind, self.file, self.data = kind, file, data
         self._lines = lines
@@ -78,8 +78,8 @@ class RawRecord:
     @property
     def lines(self) -> dict[tuple[Any, ...], int]:
         if self._lines is None:
-            self._lines = _field_lines(self._source, self.kind, self.file, self._index) if self._source else {}
-            self._source = None  # the file's bytes are needed no more
+            self._lines = self._source.of(self._index) if self._source is not None else {}
+            self._source = None
         return self._lines
 
     @property
@@ -93,6 +93,24 @@ class RawRecord:
             if path[:end] in self.lines:
                 return self.lines[path[:end]]
         return self.line
+
+
+class _FileLines:
+    """A data file's bytes, parsed again noting every field's line the first time one of its records asks."""
+
+    __slots__ = ("raw", "kind", "rel", "_lines")
+
+    def __init__(self, raw: bytes, kind: str, rel: str) -> None:
+        self.raw, self.kind, self.rel = raw, kind, rel
+        self._lines: list[dict[tuple[Any, ...], int]] | None = None
+
+    def of(self, index: int) -> dict[tuple[Any, ...], int]:
+        """The field lines of the record at `index` among the file's records."""
+        if self._lines is None:
+            text, _ = _decode(self.raw, self.rel)
+            records = _parse(text, self.kind, self.rel, True)[0] if text is not None else []
+            self._lines = [r.lines for r in records]
+        return self._lines[index] if index < len(self._lines) else {}
 
 
 class _Abort(Exception):
@@ -359,7 +377,8 @@ def records_of(raw: bytes, kind: str, rel: str, cache: ParseCache | None = None
     key = cache.key(kind, rel, raw)
     hit = cache.get(key)
     if hit is not None:
-        return [RawRecord(kind, rel, data, line=line, scans=scans, source=raw, index=i)
+        source = _FileLines(raw, kind, rel)
+        return [RawRecord(kind, rel, data, line=line, scans=scans, source=source, index=i)
                 for i, (data, line, scans) in enumerate(hit[0])], hit[1]
     records, problems = parse_bytes(raw, kind, rel)
     if cache.folder is not None:
@@ -384,16 +403,10 @@ def parse_bytes(raw: bytes, kind: str, rel: str) -> tuple[list[RawRecord], list[
     records, problems = _parse(text, kind, rel, False)
     if problems:
         return _parse(text, kind, rel, True)
+    source = _FileLines(raw, kind, rel)
     for index, record in enumerate(records):
-        record._source, record._index = raw, index
+        record._source, record._index = source, index
     return records, problems
-
-
-def _field_lines(raw: bytes, kind: str, rel: str, index: int) -> dict[tuple[Any, ...], int]:
-    """The line of each field path of the record at `index` among the records of a file's bytes."""
-    text, _ = _decode(raw, rel)
-    records = _parse(text, kind, rel, True)[0] if text is not None else []
-    return records[index].lines if index < len(records) else {}
 
 
 def _parse(text: str, kind: str, rel: str, track: bool) -> tuple[list[RawRecord], list[Problem]]:

@@ -300,14 +300,21 @@ def _composed_lines(text: str) -> list[dict[tuple, int]]:
 
 
 @pytest.mark.parametrize("source", ["parsed", "cached"])
-def test_field_lines_found_when_asked_are_those_of_the_file(tmp_path: Path, source: str) -> None:
+def test_field_lines_found_when_asked_are_those_of_the_file(tmp_path: Path, source: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Records read without their field lines, parsed or read back from the parse cache, find each field's line
-    in their file's bytes when asked: every field of every real record, against PyYAML's composer."""
+    in their file's bytes when asked, the file parsed again once for all its records: every field of every real
+    record, against PyYAML's composer."""
+    from macros import loader
     from macros.cache import ParseCache
     from macros.loader import data_files, records_of
 
     cache = ParseCache(tmp_path / "cache")
     checked = 0
+    noting: list[str] = []
+    parse = loader._parse
+    monkeypatch.setattr(loader, "_parse", lambda text, kind, rel, track: (
+        noting.append(rel) if track else None, parse(text, kind, rel, track))[1])
     for kind, path in data_files(ROOT / "data"):
         rel = path.relative_to(ROOT).as_posix()
         raw = path.read_bytes()
@@ -317,7 +324,10 @@ def test_field_lines_found_when_asked_are_those_of_the_file(tmp_path: Path, sour
         assert not problems
         expected = _composed_lines(raw.decode("utf-8"))
         assert [r.line for r in records] == [e[()] for e in expected], rel
+        noting.clear()
         for record, lines in zip(records, expected):
             assert record.lines == lines, f"{rel}: {record.id}"
+            assert record.lines is record.lines
             checked += len(lines)
+        assert noting == ([rel] if records else []), f"{rel} parsed {len(noting)} times for its records' lines"
     assert checked > 10_000
