@@ -664,7 +664,9 @@ EXPLAIN = {
         "JSON-LD 0.7 and the editor's notes 0.6. Measured cuts that keep every word: one stylesheet and one script "
         "instead of two each (0.7 KB), the whitespace between Material's tags (0.5; our templates emit 0.01), "
         "Material's navigation.prune (0.5, but the drawer would no longer list other sections' pages): about "
-        "1.7 KB together, short of the target; reaching it means choosing what the page carries.",
+        "1.7 KB together, short of the target; reaching it means choosing what the page carries. The first was "
+        "made on 2026-12-05 (macros/minify.py joins sco-reader.css and sco-reader.js to sco.css and sco.js): "
+        "economy +24.6 → +24.0 KB, 9 → 7 requests, and 8 of the 14 theme pages over the target instead of 9.",
 }
 
 

@@ -1,11 +1,12 @@
-"""The site's own stylesheets and scripts, published minified.
+"""The site's own stylesheets and scripts, published minified, one file of each kind.
 
 docs/assets/sco.css, sco-reader.css, sco.js and sco-reader.js are written to be read and stay so; what the
-site publishes is their minified text. The hook (reader_hooks.on_files) gives MkDocs the minified text as
-each file's content before anything is written, so MkDocs writes it in place of a copy of the source: the
-build writes nothing twice, the atomic build (sitebuild.py) publishes the minified files with the rest of
-the site or not at all, and `make offline` and `mkdocs serve` publish the same files as `make build`. The
-pages link them at the same addresses, so nothing else changes.
+site publishes is their minified text, each reader file joined to the file it follows (BUNDLES): one
+stylesheet and one script, so a page makes two requests fewer. The hook (reader_hooks.on_files) gives MkDocs
+the minified text as each file's content before anything is written, so MkDocs writes it in place of a copy
+of the source: the build writes nothing twice, the atomic build (sitebuild.py) publishes the minified files
+with the rest of the site or not at all, and `make offline` and `mkdocs serve` publish the same files as
+`make build`. The pages link sco.css and sco.js at the addresses mkdocs.yml gives them.
 
 rcssmin and rjsmin remove comments and the whitespace CSS and JavaScript do not need, and nothing else:
 no renaming, no rewriting of values or selectors. Their output is deterministic (their C and pure-Python
@@ -14,13 +15,27 @@ versions give the same bytes), so two builds stay byte-identical.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import rcssmin
 import rjsmin
 
 #: File types minified, by suffix.
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
+#: Files published as one: a stylesheet or script listed in mkdocs.yml, then the readable files it takes in,
+#: which are not published on their own. Measured on 2026-12-05 (economy, gzip): 4,510 + 2,911 bytes in four
+#: files, 4,098 + 2,670 in two.
+BUNDLES = {"assets/sco.css": ("assets/sco-reader.css",), "assets/sco.js": ("assets/sco-reader.js",)}
+#: What goes between two parts: a script's semicolon ends a part that ends in `})()`, which the next part's
+#: opening parenthesis would otherwise call.
+JOINS = {".css": "\n", ".js": ";\n"}
+
+
+def joined(name: str, read: Callable[[str], str]) -> str:
+    """The readable text the site publishes (minified) as `name`: its own, then its BUNDLES parts', each
+    read by `read` from its path under docs/."""
+    parts = (name, *BUNDLES.get(name, ()))
+    return JOINS.get(name[name.rfind("."):], "\n").join(read(part) for part in parts)
 
 
 def minify(name: str, text: str) -> str:
@@ -45,9 +60,22 @@ def own_assets(config: Any, files: Any) -> list[Any]:
 
 
 def minify_assets(config: Any, files: Any) -> list[str]:
-    """Give each of the site's own stylesheets and scripts its minified text as its content; return their paths."""
+    """Give each of the site's own stylesheets and scripts its minified text, its BUNDLES parts joined to it, as
+    its content, and take the parts out of the site; return the published paths."""
+    from mkdocs.exceptions import PluginError
+
     done = []
     for file in own_assets(config, files):
-        file.content_string = minify(file.src_uri, file.content_string)
+        parts = {}
+        for part in BUNDLES.get(file.src_uri, ()):
+            found = files.get_file_from_path(part)
+            if found is None:
+                raise PluginError(f"docs/{part} is missing: {file.src_uri} is published with it joined "
+                                  "(macros/minify.py, BUNDLES); restore it, or take it out of BUNDLES")
+            parts[part] = found
+        texts = {file.src_uri: file.content_string, **{p: f.content_string for p, f in parts.items()}}
+        file.content_string = minify(file.src_uri, joined(file.src_uri, lambda path: texts[path]))
+        for found in parts.values():
+            files.remove(found)
         done.append(file.src_uri)
     return done

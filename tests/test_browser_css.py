@@ -15,6 +15,7 @@ from playwright.sync_api import Browser
 
 from browserkit import COUNTS, DESKTOP, NEEDS_CHROMIUM, PHONE, Site, new_context, search_ready, watch
 from conftest import ROOT
+from macros.minify import BUNDLES, joined
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -58,7 +59,7 @@ RULES = """() => {
     if (rule.cssRules) walk(rule.cssRules, depth + 1);
   } };
   for (const sheet of document.styleSheets) {
-    if (/\\/assets\\/sco(-reader)?\\.css$/.test(sheet.href || '')) { out.push(sheet.href.split('/').pop()); walk(sheet.cssRules, 0); }
+    if (/\\/assets\\/sco\\.css$/.test(sheet.href || '')) { out.push(sheet.href.split('/').pop()); walk(sheet.cssRules, 0); }
   }
   return out;
 }"""
@@ -69,14 +70,16 @@ STILL = "*, *::before, *::after { transition: none !important; animation: none !
 #: preview, the source pages' captions, which RULES covers).
 STYLED_PAGES = ["", "economy/", "members/", "timeline/", "figures/", "glossary/", "data/", "changes/",
                 "sources/dejong-wouters-2015/"]
-OWN_CSS = ("sco.css", "sco-reader.css")
+#: The site's own stylesheet as published, and the readable files it is made of (macros/minify.py).
+OWN_CSS = "assets/sco.css"
+OWN_CSS_PARTS = (OWN_CSS, *BUNDLES[OWN_CSS])
 
 
 def declared_properties() -> list[str]:
     """The properties the site's stylesheets set (custom properties aside: they show in those that use them)."""
     names: set[str] = set()
-    for name in OWN_CSS:
-        css = re.sub(r"/\*.*?\*/", "", (ROOT / "docs" / "assets" / name).read_text(encoding="utf-8"), flags=re.S)
+    for name in OWN_CSS_PARTS:
+        css = re.sub(r"/\*.*?\*/", "", (ROOT / "docs" / name).read_text(encoding="utf-8"), flags=re.S)
         names.update(re.findall(r"[{;]\s*([a-z][a-z-]*)\s*:(?![a-z-]*\()", css))
     return sorted(names)
 
@@ -91,8 +94,8 @@ def test_minified_css_renders_as_the_source(browser: Browser, served: Site, site
                                             scheme: str) -> None:
     """With the published (minified) stylesheets Chromium reads the same rules as from the readable sources, and
     every element of the pages that use them has the same computed style, at 375 px light and 1280 px dark."""
-    sources = {name: (ROOT / "docs" / "assets" / name).read_text(encoding="utf-8") for name in OWN_CSS}
-    assert all((site / "assets" / name).read_text(encoding="utf-8") != text for name, text in sources.items()), \
+    readable = joined(OWN_CSS, lambda part: (ROOT / "docs" / part).read_text(encoding="utf-8"))
+    assert (site / OWN_CSS).read_text(encoding="utf-8") != readable, \
         "the site publishes the sources as written: nothing to compare"
     props = declared_properties()
     assert len(props) > 50 and {"padding", "line-height", "content", "display"} <= set(props), props
@@ -102,8 +105,7 @@ def test_minified_css_renders_as_the_source(browser: Browser, served: Site, site
         context.add_init_script("document.addEventListener('DOMContentLoaded', () => document.head.appendChild("
                                 f"Object.assign(document.createElement('style'), {{textContent: {json.dumps(STILL)}}})))")
         if label == "sources":
-            for name, text in sources.items():
-                context.route(f"**/assets/{name}", css_answer(text))
+            context.route(f"**/{OWN_CSS}", css_answer(readable))
         tabs[label] = watch(context.new_page(), served)
     compared = 0
     for n, path in enumerate(STYLED_PAGES):

@@ -19,19 +19,19 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from macros.minify import BUNDLES, joined, minify_assets
 
-ASSETS = ROOT / "docs" / "assets"
 NODE = shutil.which("node")
 ESPRIMA = ROOT / "node_modules" / "esprima"
 
-#: (published file, largest share of the source's bytes it may keep); measured: 0.70, 0.72, 0.64, 0.66.
+#: (published file, largest share of its sources' bytes it may keep); measured: 0.70 and 0.65.
 FILES = [
     ("assets/sco.css", 0.75),
-    ("assets/sco-reader.css", 0.75),
     ("assets/sco.js", 0.75),
-    ("assets/sco-reader.js", 0.75),
 ]
 NAMES = [name for name, _ in FILES]
+#: The readable files in docs/assets: each published file's own and those joined to it.
+PARTS = [part for name in NAMES for part in (name, *BUNDLES[name])]
 
 
 @pytest.fixture(scope="module", params=["site", "offline_site"])
@@ -41,7 +41,8 @@ def built(request: pytest.FixtureRequest) -> Path:
 
 
 def source(name: str) -> str:
-    return (ASSETS / Path(name).name).read_text(encoding="utf-8")
+    """The readable text the site publishes minified as `name`: its own and its parts', joined."""
+    return joined(name, lambda part: (ROOT / "docs" / part).read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("name,share", FILES)
@@ -62,9 +63,47 @@ def test_online_and_offline_builds_publish_the_same_asset(site: Path, offline_si
 
 def test_the_sources_stay_readable() -> None:
     """The sources in docs/assets are the readable ones: commented and indented (what the build minifies)."""
+    for part in PARTS:
+        text = (ROOT / "docs" / part).read_text(encoding="utf-8")
+        assert "/*" in text and any(line.startswith("  ") for line in text.splitlines()), part
+
+
+def test_every_page_loads_one_stylesheet_and_one_script_of_the_sites_own(built: Path) -> None:
+    """Each page links the one published stylesheet and the one script, which hold every part (a rule or a
+    function of each), and no part is published on its own."""
+    own = re.compile(r'(?:href|src)="[^"]*?assets/(sco[\w.-]*\.(?:css|js))"')
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        assert sorted(own.findall(page.read_text(encoding="utf-8"))) == ["sco.css", "sco.js"], page
+    published = {name: (built / name).read_text(encoding="utf-8") for name in NAMES}
+    assert "html:not(.sco-editor)" in published["assets/sco.css"]  # from sco-reader.css
+    assert "sco-editor-view" in published["assets/sco.js"]  # from sco-reader.js
     for name in NAMES:
-        text = source(name)
-        assert "/*" in text and any(line.startswith("  ") for line in text.splitlines()), name
+        for part in BUNDLES[name]:
+            assert not (built / part).exists(), f"{part} published on its own"
+
+
+def test_a_missing_part_stops_the_build_naming_it(tmp_path: Path) -> None:
+    """A file BUNDLES joins that is not in docs/ is an error that names it and where it is declared."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import File, Files
+
+    docs = tmp_path / "docs"
+    (docs / "assets").mkdir(parents=True)
+    (docs / "assets" / "sco.css").write_text("a { color: red }\n", encoding="utf-8")
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "docs_dir": str(docs), "extra_css": ["assets/sco.css"]})
+    config.validate()
+    files = Files([File("assets/sco.css", str(docs), str(tmp_path / "site"), True)])
+    with pytest.raises(PluginError, match=r"docs/assets/sco-reader\.css is missing.*BUNDLES"):
+        minify_assets(config, files)
+    (docs / "assets" / "sco-reader.css").write_text("/* x */\nb {\n  color: blue;\n}\n", encoding="utf-8")
+    files.append(File("assets/sco-reader.css", str(docs), str(tmp_path / "site"), True))
+    assert minify_assets(config, files) == ["assets/sco.css"]
+    assert files.get_file_from_path("assets/sco.css").content_string == "a{color:red}b{color:blue}"
+    assert files.get_file_from_path("assets/sco-reader.css") is None
 
 
 # -- CSS: the same rules ----------------------------------------------------------------------
@@ -143,9 +182,11 @@ def css_rules(text: str) -> list[tuple[str, object]]:
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n.endswith(".css")])
 def test_published_css_has_the_sources_rules(site: Path, name: str) -> None:
-    """The published stylesheet has the source's rules, in order, each with the same selector (or condition)
-    and declarations; every custom property the source sets or reads is in it."""
-    ours, published = css_rules(source(name)), css_rules((site / name).read_text(encoding="utf-8"))
+    """The published stylesheet has its parts' rules (each part read alone), in order, each with the same selector
+    (or condition) and declarations; every custom property the sources set or read is in it."""
+    parts = [(ROOT / "docs" / part).read_text(encoding="utf-8") for part in (name, *BUNDLES[name])]
+    ours = [rule for text in parts for rule in css_rules(text)]
+    published = css_rules((site / name).read_text(encoding="utf-8"))
     assert len(published) == len(ours) > 10
     for mine, theirs in zip(ours, published):
         assert theirs == mine
@@ -182,21 +223,27 @@ def test_published_js_parses(site: Path, name: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
+#: The top-level statements of the published script (argv[2]) against those of its parts parsed one by one
+#: (argv[3:]), in order, empty statements left out: a part that ran into the next (`})()` then `(function`,
+#: one call of the other) would make one statement of two.
 SAME_TREE = """
 const esprima = require(process.argv[1]);
 const fs = require('fs');
-const tree = (file) => JSON.stringify(esprima.parseScript(fs.readFileSync(file, 'utf8')),
+const body = (file) => esprima.parseScript(fs.readFileSync(file, 'utf8')).body.filter((s) => s.type !== 'EmptyStatement');
+const text = (statements) => JSON.stringify(statements,
   (key, value) => (key === 'range' || key === 'loc' || key === 'raw') ? undefined : value);
-const [a, b] = [tree(process.argv[2]), tree(process.argv[3])];
-console.log(JSON.stringify({same: a === b, nodes: (a.match(/"type":/g) || []).length}));
+const a = text(body(process.argv[2])), b = text(process.argv.slice(3).flatMap(body));
+console.log(JSON.stringify({same: a === b, nodes: (b.match(/"type":/g) || []).length}));
 """
 
 
 @pytest.mark.skipif(NODE is None or not ESPRIMA.is_dir(), reason="`make test` installs Node.js and the npm tools")
 @pytest.mark.parametrize("name", [n for n in NAMES if n.endswith(".js")])
 def test_published_js_is_the_sources_program(site: Path, name: str) -> None:
-    """The published script's syntax tree equals the source's (positions and literals' spelling aside)."""
-    result = subprocess.run([NODE, "-e", SAME_TREE, str(ESPRIMA), str(ASSETS / Path(name).name), str(site / name)],
+    """The published script's syntax tree is its parts', each parsed alone, one after the other (positions and
+    literals' spelling aside)."""
+    parts = [str(ROOT / "docs" / part) for part in (name, *BUNDLES[name])]
+    result = subprocess.run([NODE, "-e", SAME_TREE, str(ESPRIMA), str(site / name), *parts],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout)
