@@ -64,6 +64,11 @@ def minify_assets(config: Any, files: Any) -> list[str]:
     its content, and take the parts out of the site; return the published paths."""
     from mkdocs.exceptions import PluginError
 
+    listed = {str(getattr(entry, "path", entry)) for entry in [*config["extra_css"], *config["extra_javascript"]]}
+    for name, parts_of in BUNDLES.items():
+        for part in sorted(listed.intersection(parts_of)):
+            raise PluginError(f"mkdocs.yml lists {part}, which is published joined to {name} (macros/minify.py, "
+                              f"BUNDLES), not on its own: take it out of extra_css or extra_javascript")
     done = []
     for file in own_assets(config, files):
         parts = {}

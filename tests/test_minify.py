@@ -106,6 +106,21 @@ def test_a_missing_part_stops_the_build_naming_it(tmp_path: Path) -> None:
     assert files.get_file_from_path("assets/sco-reader.css") is None
 
 
+def test_a_part_listed_on_its_own_stops_the_build(tmp_path: Path) -> None:
+    """mkdocs.yml listing a file BUNDLES joins to another is an error: the pages would link a file not published."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import Files
+
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "docs_dir": str(tmp_path), "extra_javascript": ["assets/sco.js",
+                                                                                         "assets/sco-reader.js"]})
+    config.validate()
+    with pytest.raises(PluginError, match=r"mkdocs\.yml lists assets/sco-reader\.js, which is published joined to "
+                                          r"assets/sco\.js"):
+        minify_assets(config, Files([]))
+
+
 # -- CSS: the same rules ----------------------------------------------------------------------
 
 _STRINGS = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""", re.S)
