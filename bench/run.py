@@ -647,7 +647,11 @@ EXPLAIN = {
         "3.7–3.9): against the code before, on the same ×100 data, 6 alternated pairs measured apart gave 0.847× "
         "CPU (interval 0.794–0.913) and 0.880× wall (0.849–0.987). The 25 pairs run after it (the figures above) did "
         "not show it: during that run the pre-rendered build of one site took from 16.9 to 26.9 s, and single pairs' "
-        "CPU ratios ranged from 0.76 to 1.26, more than the change.",
+        "CPU ratios ranged from 0.76 to 1.26, more than the change. On 2026-12-05 the same code as on the night "
+        "before gave 0.867× CPU (0.841–0.903) against that night's 0.957× (0.904–0.983); then, with the cyclic "
+        "collector's threshold raised for the build (0.93× the CPU time against the code before it, 6 alternated "
+        "pairs measured apart), 0.857× (0.827–0.887): between runs of 25 pairs the ratio moves by more than their "
+        "intervals.",
     "`make serve` data edit → page updated, ×1": "a rebuild after a data edit reads only the edited file and reuses "
         "the compiled templates, but still renders every page, writes the exports and builds the search index: "
         "about one warm build (the ratio in the serve table), plus MkDocs' file watcher, which looks for changes "
