@@ -45,12 +45,17 @@ def minify(name: str, text: str) -> str:
     return text if minifier is None else minifier(text)
 
 
+def listed(config: Any) -> list[str]:
+    """The paths mkdocs.yml lists in extra_css and extra_javascript."""
+    # extra_javascript entries are objects with a path
+    return [str(getattr(entry, "path", entry)) for entry in [*config["extra_css"], *config["extra_javascript"]]]
+
+
 def own_assets(config: Any, files: Any) -> list[Any]:
     """The site's own stylesheets and scripts: the extra_css and extra_javascript entries that are files in
     docs/ (not addresses elsewhere) and not minified already (`*.min.css`, `*.min.js`)."""
     out = []
-    for entry in [*config["extra_css"], *config["extra_javascript"]]:
-        path = str(getattr(entry, "path", entry))  # extra_javascript entries are objects with a path
+    for path in listed(config):
         file = files.get_file_from_path(path)
         if file is None:
             continue
@@ -64,9 +69,8 @@ def minify_assets(config: Any, files: Any) -> list[str]:
     its content, and take the parts out of the site; return the published paths."""
     from mkdocs.exceptions import PluginError
 
-    listed = {str(getattr(entry, "path", entry)) for entry in [*config["extra_css"], *config["extra_javascript"]]}
     for name, parts_of in BUNDLES.items():
-        for part in sorted(listed.intersection(parts_of)):
+        for part in sorted(set(listed(config)).intersection(parts_of)):
             raise PluginError(f"mkdocs.yml lists {part}, which is published joined to {name} (macros/minify.py, "
                               f"BUNDLES), not on its own: take it out of extra_css or extra_javascript")
     done = []
