@@ -66,25 +66,24 @@ def own_assets(config: Any, files: Any) -> list[Any]:
 
 def minify_assets(config: Any, files: Any) -> list[str]:
     """Give each of the site's own stylesheets and scripts its minified text, its BUNDLES parts joined to it, as
-    its content, and take the parts out of the site; return the published paths."""
+    its content, and take the parts out of the site; return the published paths. Every problem with BUNDLES (a
+    part listed in mkdocs.yml on its own, a part missing from docs/) is reported at once, before anything changes."""
     from mkdocs.exceptions import PluginError
 
-    for name, parts_of in BUNDLES.items():
-        for part in sorted(set(listed(config)).intersection(parts_of)):
-            raise PluginError(f"mkdocs.yml lists {part}, which is published joined to {name} (macros/minify.py, "
-                              f"BUNDLES), not on its own: take it out of extra_css or extra_javascript")
-    done = []
-    for file in own_assets(config, files):
-        parts = {}
-        for part in BUNDLES.get(file.src_uri, ()):
-            found = files.get_file_from_path(part)
-            if found is None:
-                raise PluginError(f"docs/{part} is missing: {file.src_uri} is published with it joined "
-                                  "(macros/minify.py, BUNDLES); restore it, or take it out of BUNDLES")
-            parts[part] = found
-        texts = {file.src_uri: file.content_string, **{p: f.content_string for p, f in parts.items()}}
+    paths = set(listed(config))
+    problems = [f"mkdocs.yml lists {part}, which is published joined to {name} (macros/minify.py, BUNDLES), not on "
+                "its own: take it out of extra_css or extra_javascript"
+                for name, parts in BUNDLES.items() for part in parts if part in paths]
+    own = [(file, [files.get_file_from_path(part) for part in BUNDLES.get(file.src_uri, ())])
+           for file in own_assets(config, files)]
+    problems += [f"docs/{part} is missing: {file.src_uri} is published with it joined (macros/minify.py, BUNDLES); "
+                 "restore it, or take it out of BUNDLES"
+                 for file, found in own for part, f in zip(BUNDLES.get(file.src_uri, ()), found) if f is None]
+    if problems:
+        raise PluginError("\n".join(problems))
+    for file, parts in own:
+        texts = {f.src_uri: f.content_string for f in [file, *parts]}
         file.content_string = minify(file.src_uri, joined(file.src_uri, lambda path: texts[path]))
-        for found in parts.values():
-            files.remove(found)
-        done.append(file.src_uri)
-    return done
+        for part in parts:
+            files.remove(part)
+    return [file.src_uri for file, _ in own]

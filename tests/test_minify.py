@@ -263,3 +263,26 @@ def test_published_js_is_the_sources_program(site: Path, name: str) -> None:
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout)
     assert verdict["same"] and verdict["nodes"] > 100, verdict
+
+
+def test_every_bundle_problem_is_reported_at_once(tmp_path: Path) -> None:
+    """A part listed on its own and a part missing from docs/ are named in one error, each with its hint."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import File, Files
+
+    docs = tmp_path / "docs"
+    (docs / "assets").mkdir(parents=True)
+    (docs / "assets" / "sco.css").write_text("a { color: red }\n", encoding="utf-8")
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "docs_dir": str(docs), "extra_css": ["assets/sco.css", "assets/sco-reader.css"]})
+    config.validate()
+    files = Files([File("assets/sco.css", str(docs), str(tmp_path / "site"), True)])
+    with pytest.raises(PluginError) as caught:
+        minify_assets(config, files)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("mkdocs.yml lists assets/sco-reader.css, which is published joined to assets/sco.css")
+    assert lines[1].startswith("docs/assets/sco-reader.css is missing: assets/sco.css is published with it joined")
+    assert files.get_file_from_path("assets/sco.css").content_string == "a { color: red }\n"  # nothing changed
+
