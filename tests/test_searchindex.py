@@ -119,3 +119,45 @@ def test_install_replaces_only_materials_own_index() -> None:
     searchindex.install(SimpleNamespace(plugins={"material/search": plugin}))
     assert plugin.search_index is other
     searchindex.install(SimpleNamespace(plugins={}))  # search switched off: nothing to do
+
+
+#: Pages for the page event: what Material's removal of `data-search-*="..."` attributes has to do on each.
+PAGE_EVENT_CASES = {
+    "nothing to remove (an exclusion has no value)": '<p>a</p><p data-search-exclude>b</p><h2 id="x">X</h2>',
+    "a value to remove": '<h2 id="a" data-search-boost="2">A</h2><p>a</p>',
+    "values and an exclusion": '<p\tdata-search-x="1" data-search-exclude>b</p><p class="c"\ndata-search-y="z">c</p>',
+    "a name without a value, then one with": '<p data-search-exclude data-search-z="q">d</p>',
+}
+
+
+def search_plugins() -> tuple[Any, Any]:
+    """A plugin collection holding Material's search plugin as MkDocs registers it, after `install`."""
+    from material.plugins.search.plugin import SearchPlugin
+    from mkdocs.plugins import PluginCollection
+
+    plugin = SearchPlugin()
+    plugin.load_config({})
+    plugin.search_index = SearchIndex(lang=["en"])
+    plugins = PluginCollection()
+    plugins["material/search"] = plugin
+    searchindex.install(SimpleNamespace(plugins=plugins))
+    return plugins, plugin
+
+
+@pytest.mark.parametrize("html", PAGE_EVENT_CASES.values(), ids=PAGE_EVENT_CASES.keys())
+def test_page_event_indexes_and_removes_as_materials(html: str) -> None:
+    """The page event `install` registers leaves each page and index as Material's own event does."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    plugins, plugin = search_plugins()
+    assert not any(getattr(m, "__self__", None) is plugin for m in plugins.events["page_context"])
+    ours = SimpleNamespace(meta={}, content=html, toc=[], url="p/", title="P")
+    plugins.run_event("page_context", {}, page=ours, config={}, nav=None)
+    theirs = SimpleNamespace(meta={}, content=html, toc=[], url="p/", title="P")
+    index = plugin.search_index
+    plugin.search_index = SearchIndex(lang=["en"])
+    SearchPlugin.on_page_context(plugin, {}, page=theirs, config={}, nav=None)
+    assert ours.content == theirs.content
+    assert index.entries == plugin.search_index.entries and index.entries
+    assert ("data-search-exclude" in html) == ("data-search-exclude" in ours.content)
+    assert '="' not in ours.content.replace('id="', "").replace('class="', "")  # every value removed
