@@ -44,7 +44,8 @@ _MARKUP = r"""
 #: reads the page as `match` would token after token, in about two thirds of the time.
 _TOKEN = re.compile(rf"([^<]+)|<(?:{_MARKUP})|(<)", re.X)
 _STRAY = itemgetter(5)
-_ATTRIBUTE = re.compile(r"""[ \t\n\r\f]+([^\s=]+)(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"([^"]*)"|'([^']*)'))?""")
+#: One attribute: its name, "=" if it has a value, and the value between double or single quotes.
+_ATTRIBUTE = re.compile(r"""[ \t\n\r\f]+([^\s=]+)(?:[ \t\n\r\f]*(=)[ \t\n\r\f]*(?:"([^"]*)"|'([^']*)'))?""")
 #: What html.parser reads otherwise than as text and tags (element content that is not HTML, declarations).
 _UNSUPPORTED = re.compile(r"<(?:script|style)\b|<[!?](?!--)", re.I)
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
@@ -93,11 +94,11 @@ def sections(html: str) -> list[Section] | None:
             tag = tag.lower()
             attrs: dict[str, str | None] = {}
             if raw:
-                for attribute in _ATTRIBUTE.finditer(raw):
-                    value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
+                for name, equals, double, single in _ATTRIBUTE.findall(raw):
+                    value = (double or single) if equals else None  # None for a name alone, as html.parser gives it
                     if value and "&" in value:
                         value = unescape(value)
-                    attrs[attribute.group(1).lower()] = value  # None for a name alone, as html.parser gives it
+                    attrs[name.lower()] = value
             if tag not in VOID:
                 context.append((tag, attrs))
                 open_count[tag] = open_count.get(tag, 0) + 1
@@ -150,8 +151,11 @@ def sections(html: str) -> list[Section] | None:
             continue
         if tag in _KEEP and not skipped:
             data = section.title if open_count.get(section.el.tag) else section.text
-            index = data.index(f"<{tag}>")
-            if any(not part.isspace() for part in data[index + 1:]):
+            index = data.index(f"<{tag}>")  # the first one, as Material's Parser looks for it
+            last = len(data) - 1  # anything but white space after it? Looked for from the end, where text usually is
+            while last > index and data[last].isspace():
+                last -= 1
+            if last > index:
                 data.append(f"</{tag}>")
             else:
                 del data[index:]

@@ -61,6 +61,8 @@ CASES = {
     "end tag without its start": "<p>a</span>b</p></div><p>c</p>",
     "kept tags": "<p>x<sub>2</sub> y<sup>3</sup> <code>c</code></p><ol><li>one</li></ol>",
     "sub in a title": '<h2 id="h">H<sub>2</sub>O</h2><p>water</p>',
+    "a heading's attributes: empty, a name alone, single quotes, entities": (
+        '<h2 id="h" class="" hidden data-x=\'q &amp; r\' title = "t"\n>H</h2><p>x</p>'),
     "nothing": "",
     "only white space": " \n ",
 }
