@@ -66,13 +66,14 @@ def record_dict(record: Record) -> dict[str, Any]:
     return record.model_dump(mode="json", by_alias=True, exclude_defaults=False)
 
 
-def as_json(fb: FactBase, commit: str, history: History | None = None) -> str:
+def as_json(fb: FactBase, commit: str, history: History | None = None) -> bytes:
     """Every record by kind, one record per line (readable diffs), with the schema version, the commit
-    and, per record, the date it last changed (where the history is known).
+    and, per record, the date it last changed (where the history is known): UTF-8 bytes.
 
-    Each record is serialised by pydantic-core (`model_dump_json`), which writes the same
-    compact JSON as `json.dumps(record_dict(r), separators=(",", ":"), ensure_ascii=False)`
-    several times faster than building the dicts first.
+    Each record is serialised by pydantic-core's serializer straight to UTF-8 (what `model_dump_json` then decodes
+    to a str), which writes the same compact JSON as
+    `json.dumps(record_dict(r), separators=(",", ":"), ensure_ascii=False)` several times faster than building the
+    dicts first; joined as bytes, the 50 MB of the x100 data are not copied as text of up to four bytes a character.
     """
     meta: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "commit": commit, "counts": fb.counts()}
     if history is not None:
@@ -83,9 +84,9 @@ def as_json(fb: FactBase, commit: str, history: History | None = None) -> str:
     head = json.dumps(meta, ensure_ascii=False)
     parts = []
     for kind in KINDS:
-        body = ",\n".join(r.model_dump_json(by_alias=True) for r in getattr(fb, kind).values())
-        parts.append(f'"{kind}":[\n{body}\n]')
-    return head[:-1] + ', "records": {' + ",\n".join(parts) + "}}\n"
+        body = b",\n".join(r.__pydantic_serializer__.to_json(r, by_alias=True) for r in getattr(fb, kind).values())
+        parts.append(b'"%s":[\n%s\n]' % (kind.encode("utf-8"), body))
+    return (head[:-1] + ', "records": {').encode("utf-8") + b",\n".join(parts) + b"}}\n"
 
 
 # -- CSV --------------------------------------------------------------------------------------------
@@ -211,8 +212,7 @@ def write_data_exports(site_dir: Path, commit: str, exports: Exports) -> None:
     fb, info = exports.fb, exports.info
     folder = site_dir / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    json_text = as_json(fb, commit, exports.history)
-    _write(folder / JSON_NAME, json_text.encode("utf-8"))
+    _write(folder / JSON_NAME, as_json(fb, commit, exports.history))
     csvs = {t.name: as_csv(fb, t, exports.history).encode("utf-8") for t in tables()}
     for name, data in csvs.items():
         _write(folder / f"{name}.csv", data)

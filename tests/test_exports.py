@@ -18,6 +18,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, parsed_html
+from macros.exports import record_dict
 from macros.factbase import load
 from macros.changelog import read as read_history
 from macros.loader import data_files
@@ -61,6 +62,15 @@ def test_json_export_round_trips(site: Path) -> None:
     for kind, model in KINDS.items():
         exported = {r["id"]: model.model_validate(r) for r in payload["records"][kind]}
         assert exported == getattr(FB, kind), kind
+
+
+def test_json_export_writes_each_record_on_a_line_as_the_standard_library_would(site: Path) -> None:
+    """Each record of the JSON export is one line of its own: the compact JSON `json.dumps` writes for it, in UTF-8."""
+    lines = {line.removesuffix(",") for line in (site / "data" / "sco-explainer.json").read_text(encoding="utf-8").split("\n")}
+    for kind in KINDS:
+        for record in getattr(FB, kind).values():
+            expected = json.dumps(record_dict(record), separators=(",", ":"), ensure_ascii=False)
+            assert expected in lines, (kind, record.id)
 
 
 def test_json_export_says_when_each_record_last_changed(site: Path) -> None:
