@@ -237,7 +237,7 @@ def write_page_exports(site_dir: Path, exports: Exports) -> None:
     folder = site_dir / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     node = dataset_node(info, fb, distributions(info, exports.offline_zip is not None))
-    _write(folder / JSONLD_NAME, dataset_json_ld(fb, info, exports.shown_on, exports.quote_pages, node).encode("utf-8"))
+    _write(folder / JSONLD_NAME, dataset_json_ld(fb, info, exports.shown_on, exports.quote_pages, node))
     if exports.feed:
         _write(site_dir / FEED_NAME, exports.feed.encode("utf-8"))
 
