@@ -128,9 +128,12 @@ def test_one_changed_word_anywhere_is_caught_almost_always() -> None:
 
 
 def test_a_quote_may_stop_before_punctuation_but_not_inside_a_word() -> None:
-    """A quote may start after “ or end before : . ” of the source's word ('for Russia' from 'for Russia:'), not inside a word."""
+    """A quote may start after “ or end before : . ” of the source's word ('for Russia' from 'for Russia:'), not inside a word.
+
+    The salt is fixed, as in the test above: with a random salt, the cut word's run landed on a taken value (about
+    20 of 1,024 are) for 27 of 2,000 salts, and this test failed that often."""
     fp = fingerprint.make("s", "This trade is not sustainable, particularly for Russia: according to “the whole "
-                          "international community.” Then more words follow here.")
+                          "international community.” Then more words follow here.", salt="0f" * 16)
     assert fp.missing_runs("This trade is not sustainable, particularly for Russia") == []
     assert fp.missing_runs("according to “the whole international community.") == []
     assert fp.missing_runs("according to “the whole international community") == []
