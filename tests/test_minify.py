@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,23 +85,35 @@ def test_every_page_loads_one_stylesheet_and_one_script_of_the_sites_own(built: 
             assert not (built / part).exists(), f"{part} published on its own"
 
 
-def test_a_missing_part_stops_the_build_naming_it(tmp_path: Path) -> None:
-    """A file BUNDLES joins that is not in docs/ is an error that names it and where it is declared."""
+def bare_site(tmp_path: Path, listed: dict[str, list[str]], present: dict[str, str]) -> tuple[Any, Any]:
+    """A bare MkDocs config listing `listed` (extra_css, extra_javascript), and the Files of `present` (path under
+    docs/ -> text), written to docs/."""
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.exceptions import PluginError
     from mkdocs.structure.files import File, Files
 
     docs = tmp_path / "docs"
-    (docs / "assets").mkdir(parents=True)
-    (docs / "assets" / "sco.css").write_text("a { color: red }\n", encoding="utf-8")
+    docs.mkdir(exist_ok=True)
+    files = Files([])
+    for path, text in present.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text, encoding="utf-8")
+        files.append(File(path, str(docs), str(tmp_path / "site"), True))
     config = MkDocsConfig()
-    config.load_dict({"site_name": "t", "docs_dir": str(docs), "extra_css": ["assets/sco.css"]})
+    config.load_dict({"site_name": "t", "docs_dir": str(docs), **listed})
     config.validate()
-    files = Files([File("assets/sco.css", str(docs), str(tmp_path / "site"), True)])
+    return config, files
+
+
+def test_a_missing_part_stops_the_build_naming_it(tmp_path: Path) -> None:
+    """A file BUNDLES joins that is not in docs/ is an error that names it and where it is declared."""
+    from mkdocs.exceptions import PluginError
+
+    listed = {"extra_css": ["assets/sco.css"]}
+    config, files = bare_site(tmp_path, listed, {"assets/sco.css": "a { color: red }\n"})
     with pytest.raises(PluginError, match=r"docs/assets/sco-reader\.css is missing.*BUNDLES"):
         minify_assets(config, files)
-    (docs / "assets" / "sco-reader.css").write_text("/* x */\nb {\n  color: blue;\n}\n", encoding="utf-8")
-    files.append(File("assets/sco-reader.css", str(docs), str(tmp_path / "site"), True))
+    config, files = bare_site(tmp_path, listed, {"assets/sco.css": "a { color: red }\n",
+                                                 "assets/sco-reader.css": "/* x */\nb {\n  color: blue;\n}\n"})
     assert minify_assets(config, files) == ["assets/sco.css"]
     assert files.get_file_from_path("assets/sco.css").content_string == "a{color:red}b{color:blue}"
     assert files.get_file_from_path("assets/sco-reader.css") is None
@@ -108,17 +121,27 @@ def test_a_missing_part_stops_the_build_naming_it(tmp_path: Path) -> None:
 
 def test_a_part_listed_on_its_own_stops_the_build(tmp_path: Path) -> None:
     """mkdocs.yml listing a file BUNDLES joins to another is an error: the pages would link a file not published."""
-    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.exceptions import PluginError
-    from mkdocs.structure.files import Files
 
-    config = MkDocsConfig()
-    config.load_dict({"site_name": "t", "docs_dir": str(tmp_path), "extra_javascript": ["assets/sco.js",
-                                                                                         "assets/sco-reader.js"]})
-    config.validate()
+    config, files = bare_site(tmp_path, {"extra_javascript": ["assets/sco.js", "assets/sco-reader.js"]}, {})
     with pytest.raises(PluginError, match=r"mkdocs\.yml lists assets/sco-reader\.js, which is published joined to "
                                           r"assets/sco\.js"):
-        minify_assets(config, Files([]))
+        minify_assets(config, files)
+
+
+def test_every_bundle_problem_is_reported_at_once(tmp_path: Path) -> None:
+    """A part listed on its own and a part missing from docs/ are named in one error, each with its hint."""
+    from mkdocs.exceptions import PluginError
+
+    config, files = bare_site(tmp_path, {"extra_css": ["assets/sco.css", "assets/sco-reader.css"]},
+                              {"assets/sco.css": "a { color: red }\n"})
+    with pytest.raises(PluginError) as caught:
+        minify_assets(config, files)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("mkdocs.yml lists assets/sco-reader.css, which is published joined to assets/sco.css")
+    assert lines[1].startswith("docs/assets/sco-reader.css is missing: assets/sco.css is published with it joined")
+    assert files.get_file_from_path("assets/sco.css").content_string == "a { color: red }\n"  # nothing changed
 
 
 # -- CSS: the same rules ----------------------------------------------------------------------
@@ -263,26 +286,3 @@ def test_published_js_is_the_sources_program(site: Path, name: str) -> None:
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout)
     assert verdict["same"] and verdict["nodes"] > 100, verdict
-
-
-def test_every_bundle_problem_is_reported_at_once(tmp_path: Path) -> None:
-    """A part listed on its own and a part missing from docs/ are named in one error, each with its hint."""
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.exceptions import PluginError
-    from mkdocs.structure.files import File, Files
-
-    docs = tmp_path / "docs"
-    (docs / "assets").mkdir(parents=True)
-    (docs / "assets" / "sco.css").write_text("a { color: red }\n", encoding="utf-8")
-    config = MkDocsConfig()
-    config.load_dict({"site_name": "t", "docs_dir": str(docs), "extra_css": ["assets/sco.css", "assets/sco-reader.css"]})
-    config.validate()
-    files = Files([File("assets/sco.css", str(docs), str(tmp_path / "site"), True)])
-    with pytest.raises(PluginError) as caught:
-        minify_assets(config, files)
-    lines = str(caught.value).splitlines()
-    assert len(lines) == 2, lines
-    assert lines[0].startswith("mkdocs.yml lists assets/sco-reader.css, which is published joined to assets/sco.css")
-    assert lines[1].startswith("docs/assets/sco-reader.css is missing: assets/sco.css is published with it joined")
-    assert files.get_file_from_path("assets/sco.css").content_string == "a { color: red }\n"  # nothing changed
-
