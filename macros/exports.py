@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -212,20 +213,20 @@ def write_data_exports(site_dir: Path, commit: str, exports: Exports) -> None:
     fb, info = exports.fb, exports.info
     folder = site_dir / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    _write(folder / JSON_NAME, as_json(fb, commit, exports.history))
+    write_file(folder / JSON_NAME, as_json(fb, commit, exports.history))
     csvs = {t.name: as_csv(fb, t, exports.history).encode("utf-8") for t in tables()}
     for name, data in csvs.items():
-        _write(folder / f"{name}.csv", data)
+        write_file(folder / f"{name}.csv", data)
     package = (json.dumps(data_package(fb, info, csvs), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    _write(folder / PACKAGE_NAME, package)
-    _write(folder / CSV_ZIP_NAME, _zip({PACKAGE_NAME: package, **{f"{n}.csv": d for n, d in csvs.items()}}, "sco-explainer"))
+    write_file(folder / PACKAGE_NAME, package)
+    write_file(folder / CSV_ZIP_NAME, _zip({PACKAGE_NAME: package, **{f"{n}.csv": d for n, d in csvs.items()}}, "sco-explainer"))
     schemas = site_dir / SCHEMA_DIR
     schemas.mkdir(parents=True, exist_ok=True)
     for kind in KINDS:
-        _write(schemas / f"{kind}.schema.json", schema_bytes(kind))
+        write_file(schemas / f"{kind}.schema.json", schema_bytes(kind))
     if exports.offline_zip is not None:
         (site_dir / OFFLINE_ZIP_PATH).parent.mkdir(parents=True, exist_ok=True)
-        _write(site_dir / OFFLINE_ZIP_PATH, exports.offline_zip.read_bytes())
+        write_file(site_dir / OFFLINE_ZIP_PATH, exports.offline_zip.read_bytes())
 
 
 def write_page_exports(site_dir: Path, exports: Exports) -> None:
@@ -237,9 +238,9 @@ def write_page_exports(site_dir: Path, exports: Exports) -> None:
     folder = site_dir / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     node = dataset_node(info, fb, distributions(info, exports.offline_zip is not None))
-    _write(folder / JSONLD_NAME, dataset_json_ld(fb, info, exports.shown_on, exports.quote_pages, node))
+    write_file(folder / JSONLD_NAME, dataset_json_ld(fb, info, exports.shown_on, exports.quote_pages, node))
     if exports.feed:
-        _write(site_dir / FEED_NAME, exports.feed.encode("utf-8"))
+        write_file(site_dir / FEED_NAME, exports.feed.encode("utf-8"))
 
 
 def schema_bytes(kind: str) -> bytes:
@@ -260,8 +261,16 @@ def _bare_info(site_url: str, commit: str) -> DatasetInfo:
                        commit, None)
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
+def write_file(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: `mkdocs serve` writes the downloads (and then the Data page's sizes) while
+    it answers requests, and a file written in place was, for a moment, empty or cut short to a reader."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _zip(files: dict[str, bytes], folder: str) -> bytes:

@@ -24,6 +24,7 @@ from .dataset import (
     CSV_ZIP_NAME, EXPORT_DIR, FEED_NAME, JSON_NAME, JSONLD_NAME, OFFLINE_ZIP_NAME, OFFLINE_ZIP_PATH, PACKAGE_NAME, SCHEMA_DIR,
     dataset_info,
 )
+from .exports import write_file
 from .render import Page, Renderer, Row
 from .schema import KINDS
 from .tables import tables
@@ -165,7 +166,7 @@ def fill_sizes(state: BuildState, site_dir: Path) -> None:
             html = path.read_text(encoding="utf-8")
         except OSError:
             continue
-        path.write_text(_SIZE.sub(lambda m: human_size(site_dir / m.group(1)), html), encoding="utf-8")
+        write_file(path, _SIZE.sub(lambda m: human_size(site_dir / m.group(1)), html).encode("utf-8"))
 
 
 def human_size(path: Path) -> str:

@@ -18,7 +18,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, parsed_html
-from macros.exports import record_dict
+from macros.exports import record_dict, write_file
 from macros.factbase import load
 from macros.changelog import read as read_history
 from macros.loader import data_files
@@ -484,3 +484,17 @@ def test_dataset_json_ld_is_compact_standard_json(site: Path) -> None:
     """The published JSON-LD, written by orjson, is byte for byte what the standard library writes for its content."""
     text = (site / "data" / "sco-explainer.jsonld").read_text(encoding="utf-8")
     assert text == json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def test_a_file_is_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
+    """`write_file` puts the new file in place in one step: a reader that opened the old one reads it whole, and a
+    write that fails leaves the old file as it was and no temporary file beside it."""
+    path = tmp_path / "data.html"
+    path.write_bytes(b"old page " * 1000)
+    with path.open("rb") as reader:
+        write_file(path, b"new page")
+        assert reader.read() == b"old page " * 1000
+    assert path.read_bytes() == b"new page"
+    with pytest.raises(TypeError):
+        write_file(path, "not bytes")  # type: ignore[arg-type]
+    assert path.read_bytes() == b"new page" and sorted(p.name for p in tmp_path.iterdir()) == ["data.html"]
