@@ -131,3 +131,45 @@ def test_every_link_in_the_fragment_templates_passes_the_allow_list() -> None:
                 if not re.search(r"\|\s*url\s*$", value.strip()) and not expr.startswith("#"):
                     unfiltered.append(f"{path.name}: {attr}=\"{expr}\"")
     assert unfiltered == []
+
+
+# -- what the fragment templates print ------------------------------------------------------------------------------
+
+PRINTED = "<b>*a*</b> [l](javascript:1) {{ 7 }} _u_ `c` ~x~ #h | \\ ' \""
+
+
+@pytest.mark.parametrize("source", [
+    "{{ x }}",
+    "{{ x|capitalize }}",
+    "{{ x|replace('a', 'b') }}",
+    "{{ [x, x]|join(', ') }}",
+    "{{ 'id-' ~ x }}",
+    "{{ x ~ x }}",
+    "{{ x if x else '' }}",
+    "{{ '%s.'|format(x) }}",
+    "{% set y = 'n-' ~ x %}{{ y }}",
+])
+def test_every_way_a_template_prints_data_escapes_it(source: str) -> None:
+    """A value from data printed by a fragment template, through a filter, a join or `~`, is escaped for HTML,
+    templates and Markdown (by `finalize`), and reads back as Jinja would print it unescaped."""
+    import html
+    import re
+
+    from jinja2 import Environment
+
+    from macros.render import template_env
+
+    out = template_env().from_string(source).render(x=PRINTED)
+    assert html.unescape(out) == " ".join(Environment().from_string(source).render(x=PRINTED).split())
+    assert not set(re.sub(r"&#?\w+;", "", out)) & set("&<>[]()*_{}`~#|\\'\""), out
+
+
+def test_no_fragment_template_prints_a_block_of_its_own() -> None:
+    """A `{% set %}` block, a macro or a call block gives text that `finalize` would escape a second time when
+    printed (autoescape is off, see render.template_env): fragments `include` a template instead."""
+    import re
+
+    found = [f"{path.name}: {m.group()}" for path in sorted((ROOT / "macros" / "templates").glob("*.html"))
+             for m in re.finditer(r"\{%-?\s*(?:macro|call|filter)\b[^%]*%\}|\{%-?\s*set\s+[\w.,\s]+-?%\}",
+                                  path.read_text(encoding="utf-8"))]
+    assert found == []
