@@ -78,10 +78,11 @@ def url_attribute(url: str) -> Markup:
 
 
 def finalize(value: object) -> object:
-    """What fragment templates print for `{{ value }}`: Markup as it is, anything else collapsed and escaped."""
+    """What fragment templates print for `{{ value }}`: Markup as it is, anything else collapsed and escaped. Jinja
+    prints the result as it is (autoescape is off, see render.template_env), so escaped text needs no Markup."""
     if isinstance(value, (Markup, int, float)):
         return value
-    return Markup(escape(collapse(str(value))))
+    return escape(collapse(str(value)))
 
 
 def preformatted(text: str) -> Markup:
