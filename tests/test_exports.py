@@ -9,7 +9,7 @@ import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import jsonschema
 import orjson
@@ -488,7 +488,8 @@ def test_dataset_json_ld_is_compact_standard_json(site: Path) -> None:
 
 def test_a_file_is_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
     """`write_file` puts the new file in place in one step: a reader that opened the old one reads it whole, and a
-    write that fails leaves the old file as it was and no temporary file beside it."""
+    write that fails (not bytes; a piece whose making fails halfway) leaves the old file as it was and no temporary
+    file beside it."""
     path = tmp_path / "data.html"
     path.write_bytes(b"old page " * 1000)
     with path.open("rb") as reader:
@@ -498,3 +499,13 @@ def test_a_file_is_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         write_file(path, "not bytes")  # type: ignore[arg-type]
     assert path.read_bytes() == b"new page" and sorted(p.name for p in tmp_path.iterdir()) == ["data.html"]
+
+    def pieces() -> Iterator[bytes]:
+        yield b"a first record " * 10_000  # more than one buffer's worth: some of it is on disk when the next fails
+        raise ValueError("a record that cannot be written")
+
+    with pytest.raises(ValueError):
+        write_file(path, pieces())
+    assert path.read_bytes() == b"new page" and sorted(p.name for p in tmp_path.iterdir()) == ["data.html"]
+    write_file(path, iter([b"piece ", b"by ", b"piece"]))
+    assert path.read_bytes() == b"piece by piece"
