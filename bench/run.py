@@ -579,9 +579,14 @@ EXPLAIN = {
         "reads (a record finds its field lines in its file's bytes when a message asks: a valid record never "
         "does), and the parse cache stopped storing them: parsing the ×100 data in one process took 4.0-4.1 CPU-s "
         "against 5.2-5.9 (two alternated runs), of which 2.9 are PyYAML's events alone; 1.70 s with the cache and "
-        "4.14 s without in this row's run. Without the cache the two processes then share about 6.7 CPU-s (the "
-        "parse, the rules' searches, the child's half read back from the cache, the schema), so on two cores the "
-        "load cannot come under 3 s (at least 3.35 s) unless that work shrinks.",
+        "4.14 s without in that row's run, 1.68 and 3.70 s in the run above (2026-12-05). Without the cache the two "
+        "processes share about 6.7 CPU-s (the parse, the rules' searches, the child's half read back from the "
+        "cache, the schema), so on two cores the load cannot come under 3 s (at least 3.35 s) unless that work "
+        "shrinks. Of the parse, libyaml's events are the larger part: 1.3 million of them from 300 of the files "
+        "took 0.82-0.90 CPU-s to read, whether the parser was given the text or its bytes (three alternated runs, "
+        "the events identical); in a cold build (py-spy) about two thirds of the time spent building the values "
+        "is the parser's `get_event`, and building them is about half of parsing a file, the rules' searches and "
+        "the cache's writes most of the rest.",
     "First build of a fresh copy vs its second, ×100, empty parse cache": "a first build on a new machine parses "
         "all 51 MB of YAML (see the load row); every later build, serve after an edit, and the workflows (which "
         "restore the parse cache from the last deploy) read the parse cache: the row with the cache restored. Since "
