@@ -29,6 +29,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
+from . import plainyaml
 from .cache import ParseCache
 from .errors import Problem
 from .schema import KIND_NAMES, KINDS
@@ -393,17 +394,23 @@ def records_of(raw: bytes, kind: str, rel: str, cache: ParseCache | None = None
 def parse_bytes(raw: bytes, kind: str, rel: str) -> tuple[list[RawRecord], list[Problem]]:
     """Parse one file's bytes into records that remember their lines.
 
-    A file is first read without noting the line of every field (at x100 that bookkeeping was a fifth
-    of the parse); each record keeps the bytes and finds its field lines when asked (RawRecord.lines).
-    A file with any problem is read a second time noting them, so that its messages name their lines.
+    A file in the plain style data files are written in is read by `plainyaml`, three to four times faster
+    than PyYAML's events; anything else, and every file with a problem, by PyYAML (`_parse`). A file is first
+    read without noting the line of every field (at x100 that bookkeeping was a fifth of the parse); each record
+    keeps the bytes and finds its field lines when asked (RawRecord.lines). A file with any problem is read a
+    second time noting them, so that its messages name their lines.
     """
     text, problems = _decode(raw, rel)
     if text is None:
         return [], problems
+    source = _FileLines(raw, kind, rel)
+    quick = plainyaml.records(text, _RESOLVED_BY_FIRST, MAX_NODES, MAX_DIGITS, MAX_DEPTH)
+    if quick is not None:
+        return [RawRecord(kind, rel, data, line=line, source=source, index=index)
+                for index, (data, line) in enumerate(quick)], []
     records, problems = _parse(text, kind, rel, False)
     if problems:
         return _parse(text, kind, rel, True)
-    source = _FileLines(raw, kind, rel)
     for index, record in enumerate(records):
         record._source, record._index = source, index
     return records, problems
