@@ -135,16 +135,9 @@ class _Reader:
             if key in result:
                 raise _GiveUp
             if end < len(line) and line[end] not in not_plain:  # most values: plain text on one line
-                text = line[end:]
-                if text[-1] == " ":
-                    text = text.rstrip(" ")
-                if ": " in text or " #" in text or text[-1] == ":":
-                    raise _GiveUp
-                below = lines[i + 1] if i + 1 < n else ""
-                rest = below.lstrip(" ")
-                indent = len(below) - len(rest)
-                if indent <= column and rest and rest[0] != "#":
-                    result[key] = self.plain(text) if text[0] in resolved else text
+                one = self.one_line(line, end, lines[i + 1] if i + 1 < n else "", column)
+                if one is not None:
+                    result[key], indent, _ = one
                     i += 1
                     if indent == column:
                         continue
@@ -188,7 +181,7 @@ class _Reader:
         """The list whose first '- ' is at `column` of line `i`, and the line after it."""
         if depth > self.max_depth - 2:
             raise _GiveUp
-        lines, n, resolved, not_plain = self.lines, self.n, self.resolved_by_first, _NOT_PLAIN
+        lines, n, not_plain = self.lines, self.n, _NOT_PLAIN
         items: list[Any] = []
         while True:
             line = lines[i]
@@ -199,18 +192,12 @@ class _Reader:
             if ":" in line and _KEY.match(line, start) is not None:
                 value, i = self.mapping(i, start, depth + 1)
             elif line[start] not in not_plain:  # most items: plain text on one line
-                text = line[start:]
-                if text[-1] == " ":
-                    text = text.rstrip(" ")
-                if ": " in text or " #" in text or text[-1] == ":":
-                    raise _GiveUp
-                below = lines[i + 1] if i + 1 < n else ""
-                rest = below.lstrip(" ")
-                indent = len(below) - len(rest)
-                if indent <= column and rest and rest[0] != "#":
-                    items.append(self.plain(text) if text[0] in resolved else text)
+                one = self.one_line(line, start, lines[i + 1] if i + 1 < n else "", column)
+                if one is not None:
+                    value, indent, rest = one
+                    items.append(value)
                     i += 1
-                    if indent == column and rest[0] == "-" and rest[1:2] == " ":
+                    if indent == column and rest[:2] == "- ":
                         continue
                     return items, i
                 value, i = self.scalar(i, start, column)
@@ -228,6 +215,21 @@ class _Reader:
                 raise _GiveUp
             if line[column + 1:column + 2] != " " or line[column] != "-":
                 return items, i  # the next key of the mapping this list is the value of
+
+    def one_line(self, line: str, start: int, below: str, parent: int) -> tuple[Any, int, str] | None:
+        """The common case, in one step: plain text from `start` of `line` that does not run on to the line
+        `below` (indented no more than `parent`, and not blank or a comment): its value, and the indentation and
+        text of that line. None where `scalar` must read it."""
+        text = line[start:]
+        if text[-1] == " ":
+            text = text.rstrip(" ")
+        if ": " in text or " #" in text or text[-1] == ":":
+            raise _GiveUp
+        rest = below.lstrip(" ")
+        indent = len(below) - len(rest)
+        if indent > parent or not rest or rest[0] == "#":
+            return None
+        return (self.plain(text) if text[0] in self.resolved_by_first else text), indent, rest
 
     def scalar(self, i: int, start: int, parent: int) -> tuple[Any, int]:
         """The single value from `start` of line `i` (and the lines it runs on to, each indented more than
