@@ -100,7 +100,7 @@ class _Reader:
             if line[:2] != "- ":
                 raise _GiveUp
             column = len(line) - len(line[2:].lstrip(" "))
-            if line.startswith("---") or _KEY.match(line, column) is None:
+            if _KEY.match(line, column) is None:
                 raise _GiveUp
             self.nodes += 1
             record, after = self.mapping(i, column, 1)
