@@ -30,7 +30,7 @@ _BOOL, _NULL = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 
 #: A key this reader takes: a word, then ':' and a space or the line's end.
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
-#: An item of a one-line list: plain text without ':', '#' or brackets ([Sijbren de Jong, Jan Wouters]; [economy, 2015]).
+#: An item of a one-line list: plain text without ':', '#' or brackets ([Sijbren de Jong, Jan Wouters]; [sco, 2015]).
 _FLOW_ITEM = re.compile(r"[^ ?:,\[\]{}#&*!|>'\"%@`-][^:,\[\]{}#]*")
 #: Characters anywhere in a file that send it to the full parser: tabs, other line breaks, a BOM (tested one by one
 #: with `in`, twenty times faster than a search for any of them).

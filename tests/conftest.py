@@ -346,6 +346,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
     terminalreporter.write_line(f"bad-data corpus: {len(CASES) + 3} cases (table-driven plus non-UTF-8, 50 MB, "
                                 f"all-at-once)")
     terminalreporter.write_line(f"injection cross product: {counts()}")
+    from test_plainyaml import EDITED, GENERATED, LIMITED
+
+    terminalreporter.write_line(f"plain YAML reader against PyYAML: every data file, the benchmark's files, "
+                                f"{GENERATED:,} generated texts, {EDITED:,} edits of real files, {len(LIMITED)} texts "
+                                "at every limit")
     parts = [summary(), *WORKER_SUMMARIES]
     for part in parts:
         for line in part["html"]:

@@ -75,6 +75,8 @@ def test_the_benchmark_files_read_as_the_full_parser_reads_them(tmp_path: Path) 
 
 # -- generated texts ---------------------------------------------------------------------------------------
 
+GENERATED, EDITED = 5000, 4000  # texts made by `generated` and by `mutant` (the run's summary prints them)
+
 KEYS = ["id", "claim", "note", "topics", "cites", "x-y", "_k", "K1", "date", "as_of"]
 ODD_KEYS = ["yes", "no", "On", "null", "true", "y", "a b", "'q'", "<<", "1", "-k", "k:"]
 PLAINS = ["text", "two words", "1", "-5", "+1", "0x1F", "0o17", "017", "0b101", "1_000", "1e3", "1.5e+3", ".5",
@@ -88,8 +90,8 @@ FLOWS = ["[]", "{}", "[ ]", "[a, b]", "[ a , b ]", "[a,b]", "[a, ]", "[a b, c]",
          "[a: b]", '["a"]', "[[a]]", "[a, [b]]", "{a: b}", "[a #b]", "[a] x", "[é, b]", "[-a, b]", "[a, -]",
          "[.inf]", "[1_0, 0x1]", "[a, b", "[a,  b c]"]
 HEADERS = [">-", ">", "|", "|-", ">+", "|+", ">2", "|-1", ">- # c", ">-x", "> -"]
-QUOTE_PIECES = ["a", "b c", "''", "'", '"', "\\", "\\n", '\\"', "#", " # x", ": ", " ", "  ", "é", "’", "-", "[", "{",
-                "---", "--- a", "...", "- "]
+QUOTE_PIECES = ["a", "b c", "''", "'", '"', "\\", "\\n", '\\"', "#", " # x", ": ", " ", "  ", "é", "’", "-",
+                "[", "{", "---", "--- a", "...", "- "]
 
 
 WORDS = ["text", "Two words here", "china-russia", "2015", "2015-07-10", "sco", "a.b", "$95 billion", "C# and F#",
@@ -193,14 +195,15 @@ def generated(rng: Rng) -> str:
 def test_generated_texts_read_as_the_full_parser_reads_them() -> None:
     """5,000 generated texts of keys, words, quotes, blocks, lists and nesting: read alike or left to PyYAML."""
     rng = Rng(20261205)
-    texts = [generated(rng) for _ in range(5000)]
+    texts = [generated(rng) for _ in range(GENERATED)]
     read = sum(check(text) for text in texts)
     valid = sum(not full(text)[1] for text in texts)
     assert read >= 0.3 * valid and valid >= 1000, (read, valid)
 
 
 EDITS = ["'", '"', ":", ": ", " #", "#", "-", "- ", "[", "]", "{", "}", ",", "&", "*", "!", "|", ">", "%", "@", "`",
-         "?", "\\", " ", "  ", "\n", "\n  ", "\n    ", "\t", "\r", "''", "yes", "1", ".inf", "~", "é", "\u2028", "\ufeff"]
+         "?", "\\", " ", "  ", "\n", "\n  ", "\n    ", "\t", "\r", "''", "yes", "1", ".inf", "~", "é", "\u2028",
+         "\ufeff"]
 
 
 def mutant(rng: Rng, text: str) -> str:
@@ -235,7 +238,7 @@ def test_edits_of_real_files_read_as_the_full_parser_reads_them() -> None:
     joined): read alike or left to PyYAML."""
     rng = Rng(5)
     sources = [text for _, text in data_texts()]
-    texts = [mutant(rng, rng.choice(sources)) for _ in range(4000)]
+    texts = [mutant(rng, rng.choice(sources)) for _ in range(EDITED)]
     read = sum(check(text) for text in texts)
     valid = sum(not full(text)[1] for text in texts)
     assert read >= 0.5 * valid and valid >= 1000, (read, valid)
