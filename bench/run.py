@@ -564,7 +564,7 @@ EXPLAIN = {
     "Load + validate, real data": "without the cache, parsing the YAML is most of it (libyaml composes, the loader "
                                   "builds values with their lines); builds and `serve` reuse the parse cache.",
     "Load + validate at ×100": "on 2026-12-05 the files in the data's plain style came to be read by "
-        "macros/plainyaml.py instead of through PyYAML's events (the ×100 data's 51 MB in 1.5 CPU-s against 2.8, "
+        "macros/plainyaml.py instead of through PyYAML's events (the ×100 data's 51 MB in 1.5-1.7 CPU-s against 2.8, "
         "the garbage collector off as in a load): a cold load took 3.53 s against 4.20 (medians of 8 alternated "
         "pairs, each load in a new process, every pair 12-24 % faster). This row's five cold runs (3.56-5.15 s) "
         "were made in one process as before, while this machine's speed varied (the same load took 3.1-3.3 s in one "
@@ -603,7 +603,7 @@ EXPLAIN = {
         "data's plain style are read by macros/plainyaml.py, in about half the time of PyYAML's events (see the "
         "load row): 25 pairs then gave 1.183× by wall time (1.137-1.244, met) and 1.302× by CPU (1.249-1.379, not "
         "met). A first build still does about 3.3 CPU-s more than a second (16.1 against 12.8): reading the YAML "
-        "(1.5 CPU-s), the rules' searches of every text (0.85), a cache file written for each of the 1,000 files "
+        "(1.5-1.7 CPU-s), the rules' searches of every text (0.85), a cache file written for each of the 1,000 files "
         "and the forked child that parses half of them; two cores hide that from the wall time, not from the CPU "
         "time. The history of this row: a first build on a new machine parses "
         "all 51 MB of YAML (see the load row); every later build, serve after an edit, and the workflows (which "

@@ -4,7 +4,7 @@ PyYAML makes Python objects for every event and every mark (line and column) of 
 the loader sees one value: at x100 that was most of a first build's parse. Data files use little
 of YAML: a list of mappings in block style, words as keys, plain, quoted and `>-` text, `[]`,
 `{}` and one-line lists of words. This module reads exactly that, line by line, in about half
-the time (the x100 benchmark's 51 MB: 1.5 CPU-s against 2.8 for the loader's reading of PyYAML's
+the time (the x100 benchmark's 51 MB: 1.5-1.7 CPU-s against 2.8 for the loader's reading of PyYAML's
 events), and gives up (returns None) on anything else: a tab, a carriage return, a backslash in
 double quotes, a comment after a value, an anchor, a tag, a duplicate key, a value YAML would
 refuse, a line indented in a way it does not expect. The loader then reads the file with PyYAML,
