@@ -405,7 +405,7 @@ def parse_bytes(raw: bytes, kind: str, rel: str) -> tuple[list[RawRecord], list[
     if text is None:
         return [], problems
     source = _FileLines(raw, kind, rel)
-    quick = plainyaml.records(text, _RESOLVED_BY_FIRST, MAX_NODES, MAX_DIGITS, MAX_DEPTH)
+    quick = plainyaml.records(text, MAX_NODES, MAX_DIGITS, MAX_DEPTH)
     if quick is not None:
         return [RawRecord(kind, rel, data, line=line, source=source, index=index)
                 for index, (data, line) in enumerate(quick)], []

@@ -44,21 +44,20 @@ _PLAIN: dict[int, dict[str, Any]] = {}
 
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
+#: First characters of a plain value for which one of PyYAML's implicit resolvers may give a tag other than str.
+_RESOLVED_BY_FIRST = frozenset(_resolver.yaml_implicit_resolvers)
 
 
 class _GiveUp(Exception):
     """The text holds something this reader does not read: the full parser reads the file."""
 
 
-def records(text: str, resolved_by_first: frozenset[str], max_nodes: int, max_digits: int,
-            max_depth: int) -> list[tuple[dict[str, Any], int]] | None:
-    """Each record of `text` with its first line, or None where the full parser must read the file.
-
-    `resolved_by_first` holds the first characters of a plain value that may be something other than text;
-    the limits are the loader's (a file over one of them goes to the full parser, which refuses it)."""
+def records(text: str, max_nodes: int, max_digits: int, max_depth: int) -> list[tuple[dict[str, Any], int]] | None:
+    """Each record of `text` with its first line, or None where the full parser must read the file. The limits are
+    the loader's (a file over one of them goes to the full parser, which refuses it)."""
     if any(c in text for c in _REFUSED):
         return None
-    reader = _Reader(text.split("\n"), resolved_by_first, max_nodes, max_digits, max_depth)
+    reader = _Reader(text.split("\n"), max_nodes, max_digits, max_depth)
     try:
         return reader.stream()
     except Exception:  # _GiveUp, or anything this reader did not expect: the full parser decides
@@ -68,10 +67,8 @@ def records(text: str, resolved_by_first: frozenset[str], max_nodes: int, max_di
 class _Reader:
     """Reads a file's lines; every method gives up (_GiveUp) on what it does not expect."""
 
-    def __init__(self, lines: list[str], resolved_by_first: frozenset[str], max_nodes: int, max_digits: int,
-                 max_depth: int) -> None:
+    def __init__(self, lines: list[str], max_nodes: int, max_digits: int, max_depth: int) -> None:
         self.lines, self.n = lines, len(lines)
-        self.resolved_by_first = resolved_by_first
         self.max_nodes, self.max_digits, self.max_depth = max_nodes, max_digits, max_depth
         self.nodes = 1  # the list of records
         self.keys: dict[str, str] = {}
@@ -114,7 +111,7 @@ class _Reader:
         """The mapping whose first key is at `column` of line `i`, and the line after it."""
         if depth > self.max_depth - 2:  # a list or mapping one level down may be written in brackets
             raise _GiveUp
-        lines, n, keys, resolved, not_plain = self.lines, self.n, self.keys, self.resolved_by_first, _NOT_PLAIN
+        lines, n, keys, not_plain = self.lines, self.n, self.keys, _NOT_PLAIN
         result: dict[str, Any] = {}
         while True:
             line = lines[i]
@@ -128,7 +125,7 @@ class _Reader:
                 word = match.group(1)
                 key = keys.get(word)
                 if key is None:
-                    if word[0] in resolved and _resolver.resolve(ScalarNode, word, (True, False)) != _STR:
+                    if word[0] in _RESOLVED_BY_FIRST and _resolver.resolve(ScalarNode, word, (True, False)) != _STR:
                         raise _GiveUp
                     key = keys[word] = word
                 end = match.end()
@@ -152,7 +149,7 @@ class _Reader:
                 indent = len(below) - len(below.lstrip(" "))
                 if nxt < n and indent > column:
                     result[key], i = self.block(nxt, indent, depth + 1)
-                elif nxt < n and indent == column and below[column] == "-" and below[column + 1:column + 2] == " ":
+                elif nxt < n and indent == column and below[column:column + 2] == "- ":
                     result[key], i = self.sequence(nxt, column, depth + 1)
                 else:
                     result[key], i = None, i + 1
@@ -171,7 +168,7 @@ class _Reader:
     def block(self, i: int, column: int, depth: int) -> tuple[Any, int]:
         """A list or mapping on its own lines, starting at `column` of line `i`."""
         line = self.lines[i]
-        if line[column] == "-" and line[column + 1:column + 2] == " ":
+        if line[column:column + 2] == "- ":
             return self.sequence(i, column, depth)
         if _KEY.match(line, column) is not None:
             return self.mapping(i, column, depth)
@@ -213,7 +210,7 @@ class _Reader:
                 return items, i
             if indent > column:
                 raise _GiveUp
-            if line[column + 1:column + 2] != " " or line[column] != "-":
+            if line[column:column + 2] != "- ":
                 return items, i  # the next key of the mapping this list is the value of
 
     def one_line(self, line: str, start: int, below: str, parent: int) -> tuple[Any, int, str] | None:
@@ -229,7 +226,7 @@ class _Reader:
         indent = len(below) - len(rest)
         if indent > parent or not rest or rest[0] == "#":
             return None
-        return (self.plain(text) if text[0] in self.resolved_by_first else text), indent, rest
+        return (self.plain(text) if text[0] in _RESOLVED_BY_FIRST else text), indent, rest
 
     def scalar(self, i: int, start: int, parent: int) -> tuple[Any, int]:
         """The single value from `start` of line `i` (and the lines it runs on to, each indented more than
@@ -255,10 +252,11 @@ class _Reader:
             raise _GiveUp
         if first in _INDICATORS or (first == "-" and line[start + 1:start + 2] in ("", " ")):
             raise _GiveUp
-        text = line[start:].rstrip(" ")
-        if ": " in text or " #" in text or text[-1] == ":":
-            raise _GiveUp
         lines, n = self.lines, self.n
+        one = self.one_line(line, start, lines[i + 1] if i + 1 < n else "", parent)
+        if one is not None:
+            return one[0], i + 1
+        text = line[start:].rstrip(" ")  # checked by one_line; it runs on, or a blank line or a comment follows
         parts = None
         k = i + 1
         while k < n:
@@ -286,7 +284,7 @@ class _Reader:
     def plain(self, text: str) -> Any:
         """A plain value: text, or the number, true/false or null YAML reads it as (remembered: ids, dates and
         numbers recur)."""
-        if text[0] not in self.resolved_by_first:
+        if text[0] not in _RESOLVED_BY_FIRST:
             return text
         plains = self.plains
         value = plains.get(text, plains)
@@ -353,15 +351,8 @@ class _Reader:
             pos = 0
         if len(rows) == 1:
             return rows[0], i + 1
-        text = rows[0].rstrip(" ")  # a line break and the spaces around it are one space; blank lines, breaks
-        breaks = 0
-        for row in rows[1:-1]:
-            row = row.strip(" ")
-            if not row:
-                breaks += 1
-                continue
-            text += ("\n" * breaks if breaks else " ") + row
-            breaks = 0
+        # the spaces around each line break go; the closing quote's line is text even where the quote starts it
+        text, breaks = _fold(rows[0].rstrip(" "), [row.strip(" ") for row in rows[1:-1]])
         return text + ("\n" * breaks if breaks else " ") + rows[-1].lstrip(" "), i + 1
 
     def folded(self, i: int, start: int, parent: int) -> tuple[str, int]:
@@ -396,18 +387,22 @@ class _Reader:
             k += 1
         while rows[-1] == "":  # blank lines at the end are dropped ('-') or kept as one line break
             rows.pop()
-        if header[0] == "|":
-            text = "\n".join(rows)
-        else:
-            text, breaks = rows[0], 0
-            for row in rows[1:]:
-                if not row:
-                    breaks += 1
-                    continue
-                text += ("\n" * breaks if breaks else " ") + row
-                breaks = 0
+        text = "\n".join(rows) if header[0] == "|" else _fold(rows[0], rows[1:])[0]
         if k < n:
             following = lines[k]
             if len(following) - len(following.lstrip(" ")) > parent and following.lstrip(" ")[0] == "#":
                 raise _GiveUp
         return (text if header.endswith("-") else text + "\n"), k
+
+
+def _fold(text: str, rows: list[str]) -> tuple[str, int]:
+    """`text` and the lines after it folded as YAML folds quoted and '>' text: the break between two lines of text is
+    a space, n blank lines between them are n line breaks. Also the number of blank lines left at the end."""
+    breaks = 0
+    for row in rows:
+        if not row:
+            breaks += 1
+            continue
+        text += ("\n" * breaks if breaks else " ") + row
+        breaks = 0
+    return text, breaks
