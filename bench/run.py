@@ -404,23 +404,49 @@ def _ci(x: dict[str, float]) -> str:
     return f"{x['median']}× (95 % CI {x['low']}–{x['high']})"
 
 
-def verdicts(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """(measurement, target, met: yes / partly / no, result) for each target; a target with an interval is met only
-    when the interval's upper end is under it."""
+def measured(*rows: dict[str, Any]) -> str:
+    """When and at which commit the figures of `rows` were measured ("2026-12-05 08:03, aae5e26"; two different
+    ones joined by "; "): every row of report.json is stamped by the run that measured it (`stamp`)."""
+    seen: list[str] = []
+    for row in rows:
+        m = row.get("measured") or {}
+        text = f"{m.get('when', '?')}, {m.get('commit', '?')}"
+        if text not in seen:
+            seen.append(text)
+    return "; ".join(sorted(seen))
+
+
+def stamp(row: dict[str, Any], when: str, commit: str) -> dict[str, Any]:
+    """Note in a measured row (or the page weight) when and at which commit it was measured."""
+    row["measured"] = {"when": when, "commit": commit}
+    return row
+
+
+def head_commit() -> str:
+    """The checkout's commit, short, or "unknown" outside a git checkout."""
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True).stdout.strip() or "unknown"
+
+
+def verdicts(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """(measurement, target, met: yes / partly / no, result, measured: when and at which commit) for each target; a
+    target with an interval is met only when the interval's upper end is under it."""
     out = []
     load1 = next(x for x in r["load"] if x["scale"] == 1)
     out.append(("Load + validate, real data", "≤ 0.15 s", _met(load1["cold"]["median"] <= 0.15),
-                f"{load1['cold']['median']} s without cache, {load1['warm']['median']} s with"))
+                f"{load1['cold']['median']} s without cache, {load1['warm']['median']} s with", measured(load1)))
     if any(x["scale"] == 100 for x in r["load"]):
         l100 = next(x for x in r["load"] if x["scale"] == 100)
         out.append(("Load + validate at ×100", "≤ 3 s", _met(l100["warm"]["median"] <= 3, l100["cold"]["median"] <= 3),
-                    f"{l100['warm']['median']} s with the parse cache; {l100['cold']['median']} s parsing every file"))
+                    f"{l100['warm']['median']} s with the parse cache; {l100['cold']['median']} s parsing every file",
+                    measured(l100)))
     for x in r.get("coldwarm", []):
         w, c = x["wall"], x["cpu"]
         cache = "parse cache restored" if x.get("cache") == "restored" else "empty parse cache"
         out.append((f"First build of a fresh copy vs its second, ×{x['scale']}, {cache}", "≤ 1.3×",
                     _met(w["ratio"]["high"] <= 1.3, c["ratio"]["high"] <= 1.3),
-                    f"wall {_ci(w['ratio'])}, CPU {_ci(c['ratio'])}; {w['first']} s vs {w['second']} s, {x['pairs']} pairs"))
+                    f"wall {_ci(w['ratio'])}, CPU {_ci(c['ratio'])}; {w['first']} s vs {w['second']} s, {x['pairs']} pairs",
+                    measured(x)))
     for x in r.get("pairs", []):
         w, c = x["wall"], x["cpu"]
         target = 1.0 if x["scale"] == 1 else 0.8
@@ -429,47 +455,50 @@ def verdicts(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         if "idle_plugin_ratio" in w:
             detail += f"; mkdocs-macros alone, doing nothing: {w['idle_plugin_ratio']['median']}×"
         out.append((f"Data build vs the same site pre-rendered, ×{x['scale']}, wall and CPU", f"≤ {target}×",
-                    _met(w["ratio"]["high"] <= target, c["ratio"]["high"] <= target), detail))
+                    _met(w["ratio"]["high"] <= target, c["ratio"]["high"] <= target), detail, measured(x)))
     for x in r.get("editloop", []):
         if x["scale"] <= 10:
             out.append((f"`make serve` memory after {x['edits']} data edits vs after the first, ×{x['scale']}",
                          "within 10 %", _met(x["rss_last"] <= 1.1 * x["rss_first"]),
-                         f"{x['rss_first']} → {x['rss_last']} MiB ({x['rss_last'] / x['rss_first']:.3f}×)"))
+                         f"{x['rss_first']} → {x['rss_last']} MiB ({x['rss_last'] / x['rss_first']:.3f}×)", measured(x)))
         lat = x["latency"]
         if x["scale"] == 1:
             out.append(("`make serve` data edit → page updated, ×1", "< 1.5 s", _met(lat["high"] < 1.5),
-                        f"median {lat['median']} s (95 % CI {lat['low']}–{lat['high']}), {x['edits']} edits"))
+                        f"median {lat['median']} s (95 % CI {lat['low']}–{lat['high']}), {x['edits']} edits", measured(x)))
         elif x["scale"] >= 100:
             ratio = x["latency_vs_build"]
             out.append((f"`make serve` data edit → page updated, ×{x['scale']}", "≤ 1.0× a warm full build",
                         _met(ratio["high"] <= 1.0),
-                        f"{_ci(ratio)}; median {lat['median']} s vs {x['build']} s, {x['edits']} edits"))
+                        f"{_ci(ratio)}; median {lat['median']} s vs {x['build']} s, {x['edits']} edits", measured(x)))
     builds = {x["scale"]: x for x in r["build"]}
     if 10 in builds and 100 in builds:
         a, b = builds[10]["ms_per_record"], builds[100]["ms_per_record"]
         out.append(("Build cost per record, ×10 → ×100", "does not rise", _met(b <= a * 1.1),
-                    f"{a} → {b} ms per record"))
+                    f"{a} → {b} ms per record", measured(builds[10], builds[100])))
     if r.get("weight"):
         worst = max(r["weight"]["theme_pages"].items(), key=lambda kv: kv[1]["extra_gzip_vs_default"])
         ext = sum(len(w["external_requests"]) for w in r["weight"]["theme_pages"].values())
         out.append(("Theme page weight", "≤ Material default + 20 KB gzip",
                     _met(worst[1]["extra_gzip_vs_default"] <= 20 * 1024),
                     f"heaviest ({worst[0]}): +{worst[1]['extra_gzip_vs_default'] / 1024:.1f} KB gzip; "
-                    f"CSS+JS alone +{worst[1]['extra_framework_gzip'] / 1024:.1f} KB"))
-        out.append(("Requests to other hosts from theme pages", "none", _met(ext == 0), f"{ext}"))
+                    f"CSS+JS alone +{worst[1]['extra_framework_gzip'] / 1024:.1f} KB", measured(r["weight"])))
+        out.append(("Requests to other hosts from theme pages", "none", _met(ext == 0), f"{ext}", measured(r["weight"])))
     return out
 
 
 def markdown(r: dict[str, Any]) -> str:
     m = r["machine"]
-    lines = ["# Benchmark report", "", f"Generated by `make bench` on {r['date']} (load and full builds: median of "
-             f"{RUNS} runs after a warm-up; ratios: alternated pairs with bootstrap 95 % intervals). Load average "
-             f"{r.get('load_average_start', '–')} at the start, {r.get('load_average_end', '–')} at the end"
+    lines = ["# Benchmark report", "", f"Generated by `make bench` on {r['date']}"
+             + (f" at commit {r['commit']}" if r.get("commit") else "")
+             + f" (load and full builds: median of {RUNS} runs after a warm-up; ratios: alternated pairs with bootstrap "
+             f"95 % intervals). Load average {r.get('load_average_start', '–')} at the start, "
+             f"{r.get('load_average_end', '–')} at the end"
              + (f"; the ×1 rows measured again on {r['x1_remeasured']['date']} (load average "
                 f"{r['x1_remeasured']['load_average_start']} to {r['x1_remeasured']['load_average_end']}), after other "
                 "work had loaded the machine during the first ones." if r.get("x1_remeasured") else ".")
-             + "".join(f" Measured again with `python -m bench.run --update`: {u['what']} on {u['when']} at commit "
-                       f"{u['commit']} (load average {u['load_start']} to {u['load_end']})." for u in r.get("updated", [])),
+             + (f" Since then {len(r['updated'])} runs of `python -m bench.run --update` have measured rows again "
+                f"(the last on {_last_update(r)}): every row says when and at which commit its figures were measured, "
+                "and the update log at the end lists the runs." if r.get("updated") else ""),
              "",
              f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['platform']}; Python {m['python']}; "
              f"mkdocs {m['mkdocs']}, mkdocs-material {m['mkdocs-material']}, mkdocs-macros-plugin "
@@ -480,12 +509,12 @@ def markdown(r: dict[str, Any]) -> str:
               "and every record is still validated (reports before the cache was moved out of the checkout also "
               "timed a stored fact base, no longer kept). The time runs until the load returns the fact base; "
               "reports before 2026-12-03 17:40 also counted freeing it afterwards (about 0.2 s at ×100).", "",
-              "| scale | records | YAML | no cache (s) | parse cache (s) | stored fact base (s) |",
-              "|---|---|---|---|---|---|"]
+              "| scale | records | YAML | no cache (s) | parse cache (s) | stored fact base (s) | measured |",
+              "|---|---|---|---|---|---|---|"]
     for x in r["load"]:
         stored = x["stored"]["median"] if "stored" in x else "–"
         lines.append(f"| ×{x['scale']} | {x['records']:,} | {x['yaml_bytes'] / 1e6:.1f} MB | {x['cold']['median']} | "
-                     f"{x['warm']['median']} | {stored} |")
+                     f"{x['warm']['median']} | {stored} | {measured(x)} |")
     lines += ["", "## Full build (`mkdocs build`)", "", *build_table(r)]
     lines += ["", "## Data build against the same site pre-rendered", "",
               "Same site, same pages: the data build (macros plugin and hooks; unchanged data files read from the "
@@ -496,13 +525,13 @@ def markdown(r: dict[str, Any]) -> str:
               "includes the forked child that writes the exports. At ×1 a third build per pair turns mkdocs-macros "
               "on over the pre-rendered pages with nothing to do: the plugin's own fixed cost.", "",
               "| scale | pairs | data build, wall (s) | pre-rendered, wall (s) | wall ratio (95 % CI) | data build, CPU (s) "
-              "| pre-rendered, CPU (s) | CPU ratio (95 % CI) | idle mkdocs-macros, wall ratio |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "| pre-rendered, CPU (s) | CPU ratio (95 % CI) | idle mkdocs-macros, wall ratio | measured |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for x in r.get("pairs", []):
         w, c = x["wall"], x["cpu"]
         idle = w["idle_plugin_ratio"]["median"] if "idle_plugin_ratio" in w else "–"
         lines.append(f"| ×{x['scale']} | {x['pairs']} | {w['data']} | {w['prerendered']} | {_ci(w['ratio'])} | "
-                     f"{c['data']} | {c['prerendered']} | {_ci(c['ratio'])} | {idle} |")
+                     f"{c['data']} | {c['prerendered']} | {_ci(c['ratio'])} | {idle} | {measured(x)} |")
     if r.get("import"):
         imp = r["import"]
         lines += ["", f"Importing the data layer (pydantic, the schema, the package) on top of MkDocs, Material, "
@@ -517,12 +546,11 @@ def markdown(r: dict[str, Any]) -> str:
               "developer's machine has; the first build then differs from the second by the package's bytecode only.",
               "",
               "| scale | parse cache | pairs | first, wall (s) | second, wall (s) | wall ratio (95 % CI) | first, CPU (s) "
-              "| second, CPU (s) | CPU ratio (95 % CI) |", "|---|---|---|---|---|---|---|---|---|"]
+              "| second, CPU (s) | CPU ratio (95 % CI) | measured |", "|---|---|---|---|---|---|---|---|---|---|"]
     for x in r.get("coldwarm", []):
         w, c = x["wall"], x["cpu"]
         lines.append(f"| ×{x['scale']} | {x.get('cache', 'empty')} | {x['pairs']} | {w['first']} | {w['second']} | "
-                     f"{_ci(w['ratio'])} | "
-                     f"{c['first']} | {c['second']} | {_ci(c['ratio'])} |")
+                     f"{_ci(w['ratio'])} | {c['first']} | {c['second']} | {_ci(c['ratio'])} | {measured(x)} |")
     lines += ["", "## `mkdocs serve`: memory and edit → page", "",
               "`mkdocs serve` on a copy of the project; a data file is saved (written whole, then moved into place) "
               "again and again, each time waiting for serve's reload signal, which comes once the rebuilt site is in "
@@ -531,18 +559,18 @@ def markdown(r: dict[str, Any]) -> str:
               "serve is idle (its downloads written), and the ratio is taken pair by pair; otherwise five after the "
               "loop, and each edit is divided by their median.", "",
               "| scale | edits | memory after the first edit (MiB) | after the last | edit → page, median (s) (95 % CI) "
-              "| min–max (s) | warm full build (s) | edit → page / build (95 % CI) |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| min–max (s) | warm full build (s) | edit → page / build (95 % CI) | measured |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for x in r.get("editloop", []):
         lat = x["latency"]
         lines.append(f"| ×{x['scale']} | {x['edits']}{' (paired)' if x.get('paired') else ''} | {x['rss_first']} | "
                      f"{x['rss_last']} | {lat['median']} "
                      f"({lat['low']}–{lat['high']}) | {lat['min']}–{lat['max']} | {x['build']} | "
-                     f"{_ci(x['latency_vs_build'])} |")
+                     f"{_ci(x['latency_vs_build'])} | {measured(x)} |")
     if r.get("weight"):
         w = r["weight"]
         base = w["material_default"]
-        lines += ["", "## Page weight", "", "| page | HTML (gzip) | CSS (gzip) | JS (gzip) | requests | other hosts | vs Material default |",
+        lines += ["", "## Page weight", "", f"Measured {measured(w)}.", "", "| page | HTML (gzip) | CSS (gzip) | JS (gzip) | requests | other hosts | vs Material default |",
                   "|---|---|---|---|---|---|---|"]
         def row(name: str, x: dict[str, Any], extra: str) -> str:
             return (f"| {name} | {x['html']['bytes'] / 1024:.0f} KB ({x['html']['gzip'] / 1024:.1f} KB) | "
@@ -556,7 +584,14 @@ def markdown(r: dict[str, Any]) -> str:
             lines.append(row(name, x, f"+{x['extra_gzip_vs_default'] / 1024:.1f} KB gzip (source page, no target)"))
     lines += ["", "## Where a target is missed", ""]
     missed = [v for v in verdicts(r) if v[2] != YES]
-    lines += [f"- **{name}** ({detail}): {EXPLAIN.get(name, 'see the figures above.')}" for name, _, _, detail in missed] or ["- None."]
+    lines += [f"- **{name}** ({detail}; measured {when}): {EXPLAIN.get(name, 'see the figures above.')}"
+              for name, _, _, detail, when in missed] or ["- None."]
+    if r.get("updated"):
+        lines += ["", "## Update log", "", "Each run of `python -m bench.run --update`, oldest first: what it measured "
+                  "again, and the load average at its start and end.", "",
+                  "| when | commit | measured again | load average |", "|---|---|---|---|"]
+        lines += [f"| {u['when']} | {u['commit']} | {u['what']} | {u['load_start']} to {u['load_end']} |"
+                  for u in r["updated"]]
     return "\n".join(lines) + "\n"
 
 
@@ -708,14 +743,26 @@ EXPLAIN = {
 
 
 def build_table(r: dict[str, Any]) -> list[str]:
-    rows = ["| scale | records | wall (s) | ms per record | peak memory (MiB) |", "|---|---|---|---|---|"]
-    return rows + [f"| ×{x['scale']} | {x['records']:,} | {x['wall']['median']} | {x['ms_per_record']} | {x['peak_rss_mib']} |"
-                   for x in r["build"]]
+    rows = ["| scale | records | wall (s) | ms per record | peak memory (MiB) | measured |", "|---|---|---|---|---|---|"]
+    return rows + [f"| ×{x['scale']} | {x['records']:,} | {x['wall']['median']} | {x['ms_per_record']} | {x['peak_rss_mib']} "
+                   f"| {measured(x)} |" for x in r["build"]]
 
 
 def targets_table(r: dict[str, Any]) -> list[str]:
-    rows = ["| measurement | target | result | met |", "|---|---|---|---|"]
-    return rows + [f"| {name} | {target} | {detail} | {met} |" for name, target, met, detail in verdicts(r)]
+    rows = ["| measurement | target | result | met | measured |", "|---|---|---|---|---|"]
+    return rows + [f"| {name} | {target} | {detail} | {met} | {when} |" for name, target, met, detail, when in verdicts(r)]
+
+
+def readme_block(r: dict[str, Any]) -> list[str]:
+    """The lines the README shows between its markers: the targets and build tables, each row with the date and commit
+    it was measured at (rows are measured again one by one, so one date for the whole report would be wrong)."""
+    return [f"From `bench/report.json`: `make bench` on {r['date']}, then rows measured again with `python -m bench.run "
+            f"--update` ({len(r.get('updated', []))} runs, the last on {_last_update(r)}); each row says when and at "
+            "which commit:", "", *targets_table(r), "", *build_table(r)]
+
+
+def _last_update(r: dict[str, Any]) -> str:
+    return max((u["when"] for u in r.get("updated", [])), default=r["date"])
 
 
 README_START, README_END = "<!-- bench:targets -->", "<!-- /bench:targets -->"
@@ -726,7 +773,7 @@ def update_readme(r: dict[str, Any], readme: Path = ROOT / "README.md") -> None:
     text = readme.read_text(encoding="utf-8")
     head, rest = text.split(README_START, 1)
     _, tail = rest.split(README_END, 1)
-    table = "\n".join([f"Latest report, {r['date']}:", "", *targets_table(r), "", *build_table(r)])
+    table = "\n".join(readme_block(r))
     readme.write_text(f"{head}{README_START}\n{table}\n{README_END}{tail}", encoding="utf-8")
 
 
@@ -771,14 +818,13 @@ UPDATES: dict[str, tuple[str, Callable[[int, Path, Path], dict[str, Any]]]] = {
 WHOLE = {"weight"}
 
 
-def update(items: list[str], json_path: Path = OUT / "report.json") -> None:
+def update(items: list[str], json_path: Path = OUT / "report.json", readme: Path = ROOT / "README.md") -> None:
     """`python -m bench.run --update NAME:SCALE ...` (load, build, pairs, coldwarm, coldwarm-restored, editloop;
     weight:1 for the page weight, which builds the site itself): measure only those rows, replace them in
     report.json (a row of the same kind, scale and parse cache), and say in the report when and at which commit."""
     report = json.loads(json_path.read_text(encoding="utf-8"))
     base = Path(tempfile.mkdtemp(prefix="sco-bench-"))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip() or "unknown"
+    commit = head_commit()
     start = round(os.getloadavg()[0], 2)
     try:
         for item in items:
@@ -786,9 +832,9 @@ def update(items: list[str], json_path: Path = OUT / "report.json") -> None:
             key, measure = UPDATES[name]
             print(f"{item}: measuring", flush=True)
             if key in WHOLE:
-                report[key] = measure(int(scale), ROOT, base)
+                report[key] = stamp(measure(int(scale), ROOT, base), time.strftime("%Y-%m-%d %H:%M"), commit)
                 continue
-            row = measure(int(scale), project(int(scale), base), base)
+            row = stamp(measure(int(scale), project(int(scale), base), base), time.strftime("%Y-%m-%d %H:%M"), commit)
             rows = report.setdefault(key, [])
             same = [i for i, x in enumerate(rows) if x["scale"] == row["scale"]
                     and x.get("cache", "empty") == row.get("cache", "empty")]
@@ -803,8 +849,8 @@ def update(items: list[str], json_path: Path = OUT / "report.json") -> None:
                                              "commit": commit, "load_start": start,
                                              "load_end": round(os.getloadavg()[0], 2)})
     json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    write_report(report)
-    update_readme(report)
+    write_report(report, json_path.with_name("report.md"))
+    update_readme(report, readme)
 
 
 def main() -> int:
@@ -835,6 +881,12 @@ def main() -> int:
     finally:
         shutil.rmtree(base, ignore_errors=True)
     report["load_average_end"] = round(os.getloadavg()[0], 2)
+    report["commit"] = head_commit()
+    ended = time.strftime("%Y-%m-%d %H:%M")
+    for key in ("load", "build", "pairs", "coldwarm", "editloop"):
+        for row in report[key]:
+            stamp(row, ended, report["commit"])
+    stamp(report["weight"], ended, report["commit"])
     (OUT / "report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     write_report(report)
     update_readme(report)

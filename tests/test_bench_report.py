@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 
-from bench.run import README_END, README_START, build_table, targets_table, theme_pages
+import re
+
+import pytest
+
+from bench import run
+from bench.run import README_END, README_START, readme_block, targets_table, theme_pages
 from conftest import ROOT
 
 REPORT = json.loads((ROOT / "bench" / "report.json").read_text(encoding="utf-8"))
@@ -14,10 +19,58 @@ def test_readme_performance_tables_are_the_reports() -> None:
     """The README's targets and build tables equal those generated from bench/report.json (make bench rewrites both)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split(README_START, 1)[1].split(README_END, 1)[0]
-    assert block.strip().splitlines() == [f"Latest report, {REPORT['date']}:", "", *targets_table(REPORT), "",
-                                          *build_table(REPORT)]
+    assert block.strip().splitlines() == readme_block(REPORT)
     report_md = (ROOT / "bench" / "report.md").read_text(encoding="utf-8")
     assert "\n".join(targets_table(REPORT)) in report_md
+
+
+def test_every_measured_row_says_when_and_at_which_commit() -> None:
+    """Each row of the committed report carries the date and commit it was measured at, and the README's tables show
+    them in their last column (rows are measured again one by one, so the report's own date is not theirs)."""
+    rows = [(key, row) for key in ("load", "build", "pairs", "coldwarm", "editloop") for row in REPORT[key]]
+    rows.append(("weight", REPORT["weight"]))
+    for key, row in rows:
+        m = row.get("measured") or {}
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d( \d\d:\d\d)?", m.get("when", "")), (key, row.get("scale"), m)
+        assert re.fullmatch(r"[0-9a-f]{7,40}", m.get("commit", "")), (key, row.get("scale"), m)
+    for line in readme_block(REPORT):
+        if line.startswith("| ") and not line.startswith(("| measurement", "| scale")):
+            assert re.search(r"\| \d{4}-\d\d-\d\d( \d\d:\d\d)?, [0-9a-f]{7,40} \|$", line), line
+
+
+def test_an_update_stamps_the_rows_it_measures_and_only_those(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`--update load:1` replaces the ×1 load row, stamps it with this run's time and commit, logs the run, and
+    leaves every other row's stamp as it was; the README and report.md show the new stamp on the right row."""
+    report_json = tmp_path / "report.json"
+    report_json.write_text((ROOT / "bench" / "report.json").read_text(encoding="utf-8"), encoding="utf-8")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{README_START}\nold\n{README_END}\nrest\n", encoding="utf-8")
+    row = {"scale": 1, "records": 7, "yaml_bytes": 70, "cold": {"median": 0.011}, "warm": {"median": 0.007}}
+    monkeypatch.setitem(run.UPDATES, "load", ("load", lambda scale, proj, base: dict(row)))
+    monkeypatch.setattr(run, "project", lambda scale, base: base)
+    monkeypatch.setattr(run, "head_commit", lambda: "abc1234")
+    before = json.loads(report_json.read_text(encoding="utf-8"))
+
+    run.update(["load:1"], report_json, readme)
+
+    after = json.loads(report_json.read_text(encoding="utf-8"))
+    log = after["updated"][-1]
+    assert (log["what"], log["commit"]) == ("load:1", "abc1234")
+    new = next(x for x in after["load"] if x["scale"] == 1)
+    assert new["measured"] == {"when": log["when"], "commit": "abc1234"} and new["cold"] == {"median": 0.011}
+    for key in ("build", "pairs", "coldwarm", "editloop"):
+        assert [x["measured"] for x in after[key]] == [x["measured"] for x in before[key]], key
+    assert [x["measured"] for x in after["load"] if x["scale"] != 1] == \
+        [x["measured"] for x in before["load"] if x["scale"] != 1]
+    shown = readme.read_text(encoding="utf-8")
+    assert shown.startswith("intro\n") and shown.endswith(f"{README_END}\nrest\n") and "\nold\n" not in shown
+    first = next(line for line in shown.splitlines() if line.startswith("| Load + validate, real data |"))
+    assert first == f"| Load + validate, real data | ≤ 0.15 s | 0.011 s without cache, 0.007 s with | yes | {log['when']}, abc1234 |"
+    l100 = next(line for line in shown.splitlines() if line.startswith("| Load + validate at ×100 |"))
+    old100 = next(x for x in before["load"] if x["scale"] == 100)["measured"]
+    assert l100.endswith(f"| {old100['when']}, {old100['commit']} |")
+    report_md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert f"| {log['when']} | abc1234 | load:1 | " in report_md.split("## Update log", 1)[1]
 
 
 def test_page_weight_covers_every_theme_page_of_the_nav() -> None:
@@ -52,3 +105,29 @@ def test_a_fresh_copy_has_the_projects_code_and_parse_cache_version(tmp_path) ->
     version = "from macros.cache import code_version; print(code_version())"
     assert subprocess.run([sys.executable, "-c", version], cwd=copy, capture_output=True, text=True).stdout == \
         subprocess.run([sys.executable, "-c", version], cwd=proj, capture_output=True, text=True).stdout != ""
+
+
+@pytest.mark.parametrize("ran, named", [
+    (set(), []),
+    ({"test_bench_report.py"}, []),
+    ({"test_plainyaml.py"}, ["plain YAML reader against PyYAML"]),
+    ({"test_bad_data.py", "test_injection.py"}, ["bad-data corpus", "injection cross product"]),
+])
+def test_the_summary_names_only_the_corpora_whose_tests_ran(ran: set[str], named: list[str]) -> None:
+    """The run's summary names a hostile-input or reader corpus only when its test file ran."""
+    from conftest import corpus_lines
+
+    assert [line.split(":", 1)[0] for line in corpus_lines(ran)] == named
+
+
+def test_a_test_counts_as_run_only_from_its_call_phase() -> None:
+    """A file whose tests were only set up or skipped is not counted as run; one that passed or failed is."""
+    from types import SimpleNamespace
+
+    from conftest import ran_files
+
+    stats = {"passed": [SimpleNamespace(nodeid="tests/test_plainyaml.py::test_x", when="call"),
+                        SimpleNamespace(nodeid="tests/test_injection.py::test_y", when="setup")],
+             "failed": [SimpleNamespace(nodeid="tests/test_bad_data.py::test_z[a]", when="call")],
+             "skipped": [SimpleNamespace(nodeid="tests/test_browser.py::test_w", when="setup")]}
+    assert ran_files(stats) == {"test_plainyaml.py", "test_bad_data.py"}
