@@ -826,15 +826,18 @@ def update(items: list[str], json_path: Path = OUT / "report.json", readme: Path
     base = Path(tempfile.mkdtemp(prefix="sco-bench-"))
     commit = head_commit()
     start = round(os.getloadavg()[0], 2)
+    new: list[dict[str, Any]] = []  # stamped together when the run ends, with the time its log entry gives
     try:
         for item in items:
             name, scale = item.split(":")
             key, measure = UPDATES[name]
             print(f"{item}: measuring", flush=True)
             if key in WHOLE:
-                report[key] = stamp(measure(int(scale), ROOT, base), time.strftime("%Y-%m-%d %H:%M"), commit)
+                report[key] = measure(int(scale), ROOT, base)
+                new.append(report[key])
                 continue
-            row = stamp(measure(int(scale), project(int(scale), base), base), time.strftime("%Y-%m-%d %H:%M"), commit)
+            row = measure(int(scale), project(int(scale), base), base)
+            new.append(row)
             rows = report.setdefault(key, [])
             same = [i for i, x in enumerate(rows) if x["scale"] == row["scale"]
                     and x.get("cache", "empty") == row.get("cache", "empty")]
@@ -845,9 +848,11 @@ def update(items: list[str], json_path: Path = OUT / "report.json", readme: Path
                 rows.sort(key=lambda x: (x["scale"], x.get("cache", "empty")))
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    report.setdefault("updated", []).append({"what": ", ".join(items), "when": time.strftime("%Y-%m-%d %H:%M"),
-                                             "commit": commit, "load_start": start,
-                                             "load_end": round(os.getloadavg()[0], 2)})
+    ended = time.strftime("%Y-%m-%d %H:%M")
+    for row in new:
+        stamp(row, ended, commit)
+    report.setdefault("updated", []).append({"what": ", ".join(items), "when": ended, "commit": commit,
+                                             "load_start": start, "load_end": round(os.getloadavg()[0], 2)})
     json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     write_report(report, json_path.with_name("report.md"))
     update_readme(report, readme)
