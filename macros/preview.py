@@ -169,10 +169,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+class Server(http.server.ThreadingHTTPServer):
+    """http.server's threading server, quiet when a client goes away mid-request (a browser or Lighthouse closing
+    a connection it no longer needs), as a static host is: the standard library prints a traceback for each."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def make_server(site: Path, port: int = 0, quiet: bool = False) -> http.server.ThreadingHTTPServer:
     """A server for `site` on 127.0.0.1:port (0: a free port); call serve_forever() to run it."""
     handler = type("SiteHandler", (Handler,), {"files": Files(site), "quiet": quiet})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = Server(("127.0.0.1", port), handler)
     server.daemon_threads = True
     return server
 

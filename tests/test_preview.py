@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import socket
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -102,3 +103,29 @@ def test_fingerprint_rule() -> None:
     assert cache_control(Path("main.57a0d79d.min.css")).endswith("immutable")
     assert cache_control(Path("sco.js")) == "public, max-age=3600"
     assert cache_control(Path("search_index.json")) == "public, max-age=3600"
+
+
+@pytest.mark.parametrize("failure, quiet", [
+    (ConnectionResetError(104, "Connection reset by peer"), True),
+    (BrokenPipeError(32, "Broken pipe"), True),
+    (ValueError("a bug in the handler"), False),
+])
+def test_a_client_going_away_prints_no_traceback(failure: Exception, quiet: bool, capsys: pytest.CaptureFixture[str]
+                                                 ) -> None:
+    """A connection the client dropped is not an error worth a traceback; any other failure still prints one."""
+    import socketserver
+
+    class Failing(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            raise failure
+
+    from macros.preview import Server
+
+    server = Server(("127.0.0.1", 0), Failing)  # type: ignore[arg-type]
+    try:
+        with socket.create_connection(server.server_address, timeout=5):
+            server.handle_request()  # the one connection, handled in a thread as serve_forever does
+    finally:
+        server.server_close()  # waits for that thread
+    printed = capsys.readouterr().err
+    assert ("Exception occurred during processing of request" in printed) is not quiet, printed
