@@ -41,10 +41,6 @@ AXE_NPM = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_PIP = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
 AXE = AXE_NPM if AXE_NPM.is_file() else AXE_PIP
 PHONE, DESKTOP = 375, 1280
-#: A style that renders everything: a source page's quotes and facts skip their rendering while off screen
-#: (content-visibility in sco.css), and a skipped element has no geometry and no laid-out text for axe or a
-#: measurement to read. test_browser.py checks that the page lays out the same with and without it.
-RENDER_ALL = ".md-typeset * { content-visibility: visible !important; }"
 
 #: Each browser test file sets `pytestmark = NEEDS_CHROMIUM`.
 NEEDS_CHROMIUM = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is installed by `make test`")

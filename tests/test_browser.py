@@ -15,8 +15,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
-from browserkit import (COUNTS, DESKTOP, NEEDS_CHROMIUM, PHONE, RENDER_ALL, Site, new_context, search_ready, theme_path,
-                        watch)
+from browserkit import COUNTS, DESKTOP, NEEDS_CHROMIUM, PHONE, Site, new_context, search_ready, theme_path, watch
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -228,14 +227,12 @@ def test_tap_low_on_a_phone_screen_previews_then_follows(browser: Browser, serve
     assert served.external == [] and served.console == []
 
 
-@pytest.mark.parametrize("path", ["docking/", "sources/seiwert-2021/"])
 @pytest.mark.parametrize("width", [320, 1280])
-def test_preview_is_anchored_to_its_marker(browser: Browser, served: Site, width: int, path: str) -> None:
-    """The preview opens next to its marker (not at the start of the line) and inside a 320 px screen, also where
-    the marker sits in a source page's list of facts, whose content-visibility contains it."""
+def test_preview_is_anchored_to_its_marker(browser: Browser, served: Site, width: int) -> None:
+    """The preview opens next to its marker (not at the start of the line) and inside a 320 px screen."""
     context = new_context(browser, served, viewport={"width": width, "height": 800})
     page = watch(context.new_page(), served)
-    page.goto(served.url(path))
+    page.goto(served.url("docking/"))
     for index in (0, 2, 5):
         marker = page.locator("article a.sco-cite").nth(index)
         marker.scroll_into_view_if_needed()
@@ -483,7 +480,6 @@ def test_a_source_quotes_caption_ends_with_no_separator_in_reader_view(browser: 
     context = new_context(browser, served, viewport={"width": PHONE, "height": 800})
     page = watch(context.new_page(), served)
     page.goto(served.url(next(p for p in served.pages if p.startswith("sources/") and p != "sources/")))
-    page.add_style_tag(content=RENDER_ALL)  # every caption laid out, to read its lines
     captions = page.evaluate(CAPTIONS)
     assert len(captions) > 10 and all(c["edit"] is not None for c in captions)
     assert [c["line"] for c in captions if c["line"].endswith("·") or "Link" not in c["line"]] == []
@@ -514,63 +510,3 @@ def test_marker_opens_the_closed_sources_list_and_links_back(browser: Browser, t
     assert page.locator(f"[id='{marker_id}']").evaluate("el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
     context.close()
     assert target.external == [] and target.console == []
-
-
-# -- source pages: quotes and facts rendered only near the screen -----------------------------------------
-
-#: Records, from the first moment of each page, whether the browser skips rendering each content-visibility box.
-SKIPPED = """window.__skipped = new Map();
-document.addEventListener('contentvisibilityautostatechange', e => window.__skipped.set(e.target, e.skipped), true);"""
-#: Where each element (the first 60 laid out) of a box sits inside it, and the box's size.
-INSIDE = """el => { const R = el.getBoundingClientRect();
-  return [...el.querySelectorAll('*')].filter(d => d.getBoundingClientRect().width > 1).slice(0, 60).map(d => {
-    const r = d.getBoundingClientRect();
-    return [Math.round(r.left - R.left), Math.round(r.top - R.top), Math.round(r.width), Math.round(r.height)];
-  }).concat([[Math.round(R.width), Math.round(R.height)]]); }"""
-
-
-@pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_a_source_page_renders_off_screen_quotes_later_and_lays_them_out_the_same(browser: Browser, served: Site,
-                                                                                  width: int) -> None:
-    """On each source page the list of facts far below the first screen is not rendered at load, and every seventh
-    quote and the list, once scrolled to, are laid out exactly as with nothing skipped (RENDER_ALL, which the
-    every-page sweep uses to measure them)."""
-    context = new_context(browser, served, viewport={"width": width, "height": 800})
-    context.add_init_script(SKIPPED)
-    page = watch(context.new_page(), served)
-    sources = [p for p in served.pages if p.startswith("sources/") and p != "sources/"]
-    assert len(sources) >= 5
-    for path in sources:
-        page.goto(served.url(path), wait_until="load")
-        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-        assert page.evaluate("() => window.__skipped.get(document.querySelector('.sco-source-facts'))") is True, path
-        boxes = page.locator(".sco-source-quote")
-        picked = [boxes.nth(i) for i in range(0, boxes.count(), 7)] + [page.locator(".sco-source-facts")]
-        seen = []
-        for box in picked:
-            box.evaluate("el => el.scrollIntoView()")
-            page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-            seen.append(box.evaluate(INSIDE))
-        page.add_style_tag(content=RENDER_ALL)
-        assert [box.evaluate(INSIDE) for box in picked] == seen, path
-    context.close()
-    assert served.external == [] and served.console == []
-
-
-def test_a_link_to_a_quote_far_down_its_source_page_lands_on_it(browser: Browser, served: Site) -> None:
-    """Following a link to one of the last quotes of the largest source page (as "In context" does) shows that
-    quote at the top of a phone's screen, below the header, though the quotes above it were never rendered."""
-    context = new_context(browser, served, viewport={"width": PHONE, "height": 800}, has_touch=True, is_mobile=True)
-    page = watch(context.new_page(), served)
-    page.goto(served.url("sources/ecfr-2016/"))
-    ids = page.locator(".sco-source-quote").evaluate_all("els => els.map(el => el.id)")
-    assert len(ids) > 150
-    for quote in (ids[-1], ids[len(ids) * 3 // 4]):
-        page.goto(served.url(f"sources/ecfr-2016/#{quote}"), wait_until="load")
-        page.wait_for_timeout(300)
-        where = page.locator(f"[id='{quote}']").evaluate(
-            "el => ({top: el.getBoundingClientRect().top, header: document.querySelector('.md-header').getBoundingClientRect().bottom,"
-            " target: el.matches(':target')})")
-        assert where["target"] and where["header"] - 1 <= where["top"] < 400, (quote, where)
-    context.close()
-    assert served.external == [] and served.console == []

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from browserkit import AXE, COUNTS, DESKTOP, NEEDS_CHROMIUM, PHONE, RENDER_ALL, Site, new_context, watch
+from browserkit import AXE, COUNTS, DESKTOP, NEEDS_CHROMIUM, PHONE, Site, new_context, watch
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -204,7 +204,6 @@ def sweep(browser: Browser, served: Site) -> list[Report]:
                 tab = free.pop(0)
                 tab.emulate_media(color_scheme="light")
                 tab.goto(served.url(path), wait_until="load")
-                tab.add_style_tag(content=RENDER_ALL)
                 COUNTS["page loads"] += 1
                 start(tab, path, "light")
             if not pending:

@@ -7,8 +7,7 @@
    box, closes on Escape (focus goes back to the marker) and when the reader taps or clicks elsewhere
    (WCAG 1.4.13). It is built from the entry each time, so the quote's text is in the page once (on the
    quote's own source page, from the quote shown there, which the marker's aria-describedby names), and it
-   sits right after the marker in the document, so Tab moves from the marker into its links; where the
-   browser has popovers it is shown as one, in the top layer, so that nothing around the marker clips it. Following
+   sits right after the marker in the document, so Tab moves from the marker into its links. Following
    a marker opens the Sources list first when it is a closed <details>. Without JavaScript a marker is
    a plain link to its entry.
 
@@ -122,12 +121,6 @@
     tip = build(marker);
     if (!tip) return;
     marker.parentNode.insertBefore(tip, marker.nextSibling);
-    // In the top layer where the browser has one, so that no box around the marker clips or places it: a
-    // source page's quotes and facts are contained (content-visibility, sco.css).
-    if (tip.showPopover) {
-      tip.setAttribute("popover", "manual");
-      tip.showPopover();
-    }
     marker.classList.add("sco-cite-open");
     current = marker;
     place();
