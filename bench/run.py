@@ -416,10 +416,9 @@ def measured(*rows: dict[str, Any]) -> str:
     return "; ".join(sorted(seen))
 
 
-def stamp(row: dict[str, Any], when: str, commit: str) -> dict[str, Any]:
+def stamp(row: dict[str, Any], when: str, commit: str) -> None:
     """Note in a measured row (or the page weight) when and at which commit it was measured."""
     row["measured"] = {"when": when, "commit": commit}
-    return row
 
 
 def head_commit() -> str:
@@ -603,7 +602,8 @@ EXPLAIN = {
         "the garbage collector off as in a load): a cold load took 3.53 s against 4.20 (medians of 8 alternated "
         "pairs, each load in a new process, every pair 12-24 % faster). This row's five cold runs are made in one "
         "process as before: 3.56-5.15 s at 08:09 that day, while this machine's speed varied (the same load took "
-        "3.1-3.3 s in one set of runs and 3.7-4.4 s 25 minutes later), and 3.63-3.80 s at 10:22. What is left without the cache, on each of two processes: "
+        "3.1-3.3 s in one set of runs and 3.7-4.4 s 25 minutes later), and 3.63-3.80 s at 10:22. What is left "
+        "without the cache, on each of two processes: "
         "about 0.75 CPU-s of reading YAML, 0.4 of the rules' searches and the cache's writes; then the child's half "
         "read back and the schema and cross-record checks, as with the cache. The history of this row: "
         "met with the parse cache (what `make serve` sees after an edit, one file parsed "

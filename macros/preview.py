@@ -174,7 +174,7 @@ class Server(http.server.ThreadingHTTPServer):
     a connection it no longer needs), as a static host is: the standard library prints a traceback for each."""
 
     def handle_error(self, request: object, client_address: object) -> None:
-        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+        if isinstance(sys.exc_info()[1], ConnectionError):  # reset, aborted, broken pipe
             return
         super().handle_error(request, client_address)  # type: ignore[arg-type]
 

@@ -108,6 +108,7 @@ def test_fingerprint_rule() -> None:
 @pytest.mark.parametrize("failure, quiet", [
     (ConnectionResetError(104, "Connection reset by peer"), True),
     (BrokenPipeError(32, "Broken pipe"), True),
+    (ConnectionAbortedError(103, "Software caused connection abort"), True),
     (ValueError("a bug in the handler"), False),
 ])
 def test_a_client_going_away_prints_no_traceback(failure: Exception, quiet: bool, capsys: pytest.CaptureFixture[str]
