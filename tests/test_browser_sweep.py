@@ -104,10 +104,12 @@ SMALLEST_TEXT_PX = 12
 #: - broken: words split across two lines, as "tag.classes: word". A word is a run of letters and digits;
 #:   left out: Chinese and Japanese, which break between any two characters, preformatted text, and URLs
 #:   shown as text.
+#: - centred: text centred over two lines or more (ragged on both sides, hard to read), as "tag.classes 'text'",
+#:   the first of each kind.
 TEXT = """(limit) => {
   const closed = [...document.querySelectorAll('article details:not([open])')];
   closed.forEach(d => { d.open = true; });
-  const found = {}, broken = [], article = document.querySelector('article'), range = document.createRange();
+  const found = {}, centred = {}, broken = [], article = document.querySelector('article'), range = document.createRange();
   let looked = 0;
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   for (let node; (node = walker.nextNode()); ) {
@@ -120,6 +122,11 @@ TEXT = """(limit) => {
     const what = el.tagName.toLowerCase() + [...el.classList].map(c => '.' + c).join('');
     if (px < limit && !(what in found) && !el.closest('a.sco-cite, a.sco-ednote-mark'))
       found[what] = `${px}px ${what} '${text.slice(0, 40)}'`;
+    if (style.textAlign === 'center' && !(what in centred) && !el.closest('button')) {  // a button's label may be
+      range.selectNodeContents(node);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+      if (lines > 1) centred[what] = `${what} '${text.slice(0, 40)}'`;
+    }
     if (el.closest('pre') || /^https?:\/\//.test(text)) continue;
     for (const word of node.textContent.matchAll(/[\p{L}\p{N}]{2,}/gu)) {
       if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(word[0])) continue;
@@ -129,7 +136,7 @@ TEXT = """(limit) => {
     }
   }
   closed.forEach(d => { d.open = false; });
-  return {small: Object.values(found), broken, looked};
+  return {small: Object.values(found), centred: Object.values(centred), broken, looked};
 }"""
 
 
@@ -304,6 +311,13 @@ def test_no_word_is_split_across_lines(sweep: list[Report]) -> None:
     light = [r for r in sweep if r.scheme == "light"]
     assert len(light) == 2 * len({r.path for r in sweep})
     assert [f"{r.where}: {word}" for r in light for word in r.measured["text"]["broken"]] == []
+
+
+def test_no_text_of_several_lines_is_centred(sweep: list[Report]) -> None:
+    """At 375 and 1280 px no text that runs over two lines is centred (a quote on its source page was, by Material's
+    figure style); one-line texts, such as a chart's caption, may be."""
+    light = [r for r in sweep if r.scheme == "light"]
+    assert [f"{r.where}: {text}" for r in light for text in r.measured["text"]["centred"]] == []
 
 
 def test_chart_labels_neither_overlap_nor_are_clipped(sweep: list[Report]) -> None:
