@@ -67,10 +67,12 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
-    """After the search plugin has indexed the page: the fragments its index leaves out (the Sources list, JSON-LD).
+    """After the search plugin has indexed the page: the fragments its index leaves out (the Sources list, JSON-LD),
+    then the table of contents completed with the headings of the macros' HTML (pagetoc.py).
 
-    Each is a section of its own (it starts with its heading, or holds no abbreviation), so marking its
+    Each fragment is a section of its own (it starts with its heading, or holds no abbreviation), so marking its
     abbreviations at first use on its own marks what marking the whole page did."""
+    from macros.pagetoc import complete
     from macros.reader import abbreviations_at_first_use
 
     held = citations.CURRENT.fragments.pop(page.url, None)
@@ -83,6 +85,8 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
             raise PluginError(f"docs/{page.file.src_uri}: {missing} macro output(s) could not be put in the "
                               "page (a macro that returns markup was used where Markdown keeps text as it is, such "
                               "as inside `code`); use such macros in the page's text only")
+    if page.content:
+        page.toc = complete(page.toc, page.content)
     return context
 
 
