@@ -56,7 +56,8 @@ class BackgroundJob:
                 job()
                 status = 0
             except BaseException:  # noqa: BLE001 - everything is reported by the parent
-                traceback.print_exc()
+                # in one write: a child that `cancel` kills while it reports leaves no half traceback in the output
+                sys.stderr.write(traceback.format_exc())
             finally:
                 sys.stdout.flush()
                 sys.stderr.flush()

@@ -125,7 +125,10 @@ def test_a_failed_child_loses_nothing(tmp_path: Path, parsed_here: list[str], mo
 
     monkeypatch.setattr(coldparse, "records_of", failing_in_the_child)
     cold = load(data, tmp_path, tmp_path / "cache")
-    assert "second parser failed" in capfd.readouterr().err
+    err = capfd.readouterr().err
+    assert "second parser failed" in err
+    # the child's own report, whole
+    assert err.count("Traceback (most recent call last):") == 1 and "OSError: the child fails" in err
     assert sorted(parsed_here) == sorted(set(parsed_here)) and len(parsed_here) == files  # each file once, all here
     assert _digest(cold) == _digest(load(data, tmp_path, None))
 
