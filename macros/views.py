@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from itertools import groupby
 
@@ -260,9 +261,11 @@ class Views:
     # -- glossary ------------------------------------------------------------------------
     def glossary(self, page: Page) -> Markup:
         entries = []
-        for e in sorted(self.fb.glossary.values(), key=lambda e: (e.term.lower(), e.id)):
+        for e in sorted(self.fb.glossary.values(), key=lambda e: (_filed(e.term), e.id)):
+            letter = _letter(e.term)
             entries.append(Row(
-                id=e.id, term=e.term, expansion=e.expansion,
+                id=e.id, term=e.term, expansion=e.expansion, letter=letter,
+                letter_id="letter-" + ("0-9" if letter == "0–9" else letter.lower()),
                 native=e.native.text if e.native else None,
                 native_lang=e.native.language if e.native else "",
                 translit=e.native.transliteration if e.native else None,
@@ -271,7 +274,8 @@ class Views:
                 markers=self.r.markers(e.cites, page, f"term-{e.id}", e.term),
                 notes=self.r.notes("glossary", e.id, page),
             ))
-        return self.r.html("glossary.html", entries=entries)
+        letters = list({e.letter: e.letter_id for e in entries}.items())
+        return self.r.html("glossary.html", entries=entries, letters=letters)
 
     # -- source pages --------------------------------------------------------------------
     def source_page(self, page: Page, source_id: str) -> Markup:
@@ -299,6 +303,19 @@ class Views:
             note=q.note, fragment=text_fragment(s.url, q.text) if s.url else None,
             edit_url=self.r.edit_url("quotes", q.id), notes=self.r.notes("quotes", q.id, page),
         )
+
+
+def _filed(term: str) -> str:
+    """A term as the glossary files it: from its first letter or digit (a quotation mark before it does not count),
+    accents aside, in lower case."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c)).lower()
+    return folded[next((i for i, c in enumerate(folded) if c.isalnum()), 0):]
+
+
+def _letter(term: str) -> str:
+    """The glossary's letter for a term: its first letter in capitals, or "0–9"."""
+    first = _filed(term)[:1] or "#"
+    return "0–9" if first.isdigit() else first.upper()
 
 
 def _years(start: int, end: int | None, start_known: bool) -> str:

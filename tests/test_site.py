@@ -233,6 +233,30 @@ def test_json_schemas_are_in_sync() -> None:
         assert committed == schema_for(kind), f"schema/{kind}.schema.json is stale: run make schema"
 
 
+def test_glossary_is_filed_by_letter(page: Page, site: Path) -> None:
+    """The glossary lists every term once, in order, under the heading of its first letter (a quotation mark before
+    it aside); a row of letters at the top leads to each letter's heading, in order, and search lists terms, not
+    letters."""
+    soup = page("glossary")
+    body = soup.select_one("div.sco-glossary")
+    row = [(a.get_text(), a["href"]) for a in body.select("nav.sco-glossary-letters a")]
+    letters = [(h.get_text(), "#" + h["id"]) for h in body.select("h2.sco-glossary-letter")]
+    assert row == letters and len(letters) >= 15
+    filed, letter = [], None
+    for el in body.find_all(["h2", "h3"], recursive=False):
+        if el.name == "h2":
+            letter = el.get_text()
+        else:
+            term = FB.glossary[el["id"].removeprefix("term-")].term
+            first = next(c for c in term if c.isalnum())
+            assert first.upper() == letter, f"{term!r} under {letter}"
+            filed.append(term.strip('"').lower())
+    assert filed == sorted(filed) and len(filed) == len(FB.glossary)
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = {d["title"] for d in index["docs"] if d["location"].startswith("glossary/")}
+    assert not titles & {text for text, _ in letters} and len(titles) > len(FB.glossary)
+
+
 def test_data_page_documents_every_field_and_macro(page: Page) -> None:
     """The Data page lists every schema field of every kind and every registered macro."""
     from macros import MACROS, define_env
