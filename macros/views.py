@@ -261,11 +261,11 @@ class Views:
     # -- glossary ------------------------------------------------------------------------
     def glossary(self, page: Page) -> Markup:
         entries = []
-        for e in sorted(self.fb.glossary.values(), key=lambda e: (_filed(e.term), e.id)):
-            letter = _letter(e.term)
+        # the terms with neither letter nor digit first, as one group ("#"), then in filing order
+        for e in sorted(self.fb.glossary.values(), key=lambda e: (_letter(e.term)[0] != "#", _filed(e.term), e.id)):
+            letter, letter_id = _letter(e.term)
             entries.append(Row(
-                id=e.id, term=e.term, expansion=e.expansion, letter=letter,
-                letter_id="letter-" + ("0-9" if letter == "0–9" else letter.lower()),
+                id=e.id, term=e.term, expansion=e.expansion, letter=letter, letter_id=letter_id,
                 native=e.native.text if e.native else None,
                 native_lang=e.native.language if e.native else "",
                 translit=e.native.transliteration if e.native else None,
@@ -312,10 +312,15 @@ def _filed(term: str) -> str:
     return folded[next((i for i, c in enumerate(folded) if c.isalnum()), 0):]
 
 
-def _letter(term: str) -> str:
-    """The glossary's letter for a term: its first letter in capitals, or "0–9"."""
-    first = _filed(term)[:1] or "#"
-    return "0–9" if first.isdigit() else first.upper()
+def _letter(term: str) -> tuple[str, str]:
+    """The glossary's letter for a term, and its heading's id: its first letter in capitals, "0–9" for a digit,
+    "#" where it has neither."""
+    first = _filed(term)[:1]
+    if first.isdigit():
+        return "0–9", "letter-0-9"
+    if first.isalpha():
+        return first.upper(), f"letter-{first}"
+    return "#", "letter-other"
 
 
 def _years(start: int, end: int | None, start_known: bool) -> str:

@@ -257,6 +257,17 @@ def test_glossary_is_filed_by_letter(page: Page, site: Path) -> None:
     assert not titles & {text for text, _ in letters} and len(titles) > len(FB.glossary)
 
 
+@pytest.mark.parametrize("term,letter", [
+    ('"Cooperation" exercises', ("C", "letter-c")), ("Ürümqi", ("U", "letter-u")), ("9/11", ("0–9", "letter-0-9")),
+    ("!!!", ("#", "letter-other")), ("ABM", ("A", "letter-a")),
+])
+def test_glossary_letter_of_a_term(term: str, letter: tuple[str, str]) -> None:
+    """A term is filed under its first letter or digit, a quotation mark and accents aside; one with neither under #."""
+    from macros.views import _letter
+
+    assert _letter(term) == letter
+
+
 def test_data_page_documents_every_field_and_macro(page: Page) -> None:
     """The Data page lists every schema field of every kind and every registered macro."""
     from macros import MACROS, define_env
