@@ -106,10 +106,11 @@ SMALLEST_TEXT_PX = 12
 #:   shown as text.
 #: - centred: text centred over two lines or more (ragged on both sides, hard to read), as "tag.classes 'text'",
 #:   the first of each kind.
+#: - lonely: a button label over two lines or more whose last line is one word, as "tag.classes 'text'".
 TEXT = """(limit) => {
   const closed = [...document.querySelectorAll('article details:not([open])')];
   closed.forEach(d => { d.open = true; });
-  const found = {}, centred = {}, broken = [], article = document.querySelector('article'), range = document.createRange();
+  const found = {}, centred = {}, broken = [], lonely = [], article = document.querySelector('article'), range = document.createRange();
   let looked = 0;
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   for (let node; (node = walker.nextNode()); ) {
@@ -127,6 +128,15 @@ TEXT = """(limit) => {
       const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
       if (lines > 1) centred[what] = `${what} '${text.slice(0, 40)}'`;
     }
+    if (el.closest('button')) {
+      const tops = [...node.textContent.matchAll(/\S+/g)].map(w => {
+        range.setStart(node, w.index);
+        range.setEnd(node, w.index + w[0].length);
+        return Math.round(range.getBoundingClientRect().top);
+      });
+      const last = Math.max(...tops);
+      if (new Set(tops).size > 1 && tops.filter(top => top === last).length === 1) lonely.push(`${what} '${text}'`);
+    }
     if (el.closest('pre') || /^https?:\/\//.test(text)) continue;
     for (const word of node.textContent.matchAll(/[\p{L}\p{N}]{2,}/gu)) {
       if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(word[0])) continue;
@@ -136,7 +146,7 @@ TEXT = """(limit) => {
     }
   }
   closed.forEach(d => { d.open = false; });
-  return {small: Object.values(found), centred: Object.values(centred), broken, looked};
+  return {small: Object.values(found), centred: Object.values(centred), broken, lonely, looked};
 }"""
 
 
@@ -318,6 +328,13 @@ def test_no_text_of_several_lines_is_centred(sweep: list[Report]) -> None:
     figure style); one-line texts, such as a chart's caption, may be."""
     light = [r for r in sweep if r.scheme == "light"]
     assert [f"{r.where}: {text}" for r in light for text in r.measured["text"]["centred"]] == []
+
+
+def test_no_button_leaves_one_word_alone_on_its_last_line(sweep: list[Report]) -> None:
+    """At 375 and 1280 px a button's label that wraps ends on a line of more than one word (the Editor view toggle
+    left "dates" alone at 375 px)."""
+    light = [r for r in sweep if r.scheme == "light"]
+    assert [f"{r.where}: {text}" for r in light for text in r.measured["text"]["lonely"]] == []
 
 
 def test_chart_labels_neither_overlap_nor_are_clipped(sweep: list[Report]) -> None:
