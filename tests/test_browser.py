@@ -351,6 +351,33 @@ def test_following_a_marker_opens_a_collapsed_sources_list(browser: Browser, ser
 
 # -- other behaviour -------------------------------------------------------------------------------
 
+#: The page's active table-of-contents entry, its box and the box of the sidebar that shows it.
+ACTIVE_ENTRY = """() => {
+  const a = document.querySelector('[data-md-type=toc] a.md-nav__link--active');
+  const box = el => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; };
+  return a && {text: a.textContent.trim(), entry: box(a), sidebar: box(a.closest('.md-sidebar__scrollwrap'))};
+}"""
+
+
+def test_table_of_contents_keeps_the_section_read_in_view(browser: Browser, served: Site) -> None:
+    """On a wide screen, reading far down the timeline, the table of contents marks that year and scrolls to show it
+    (29 years do not fit a 700 px window; without Material's toc.follow the year was below the sidebar's edge)."""
+    context = new_context(browser, served, viewport={"width": DESKTOP, "height": 700})
+    page = watch(context.new_page(), served)
+    page.goto(served.url("timeline/"))
+    year = page.locator("h3.sco-year[id]").nth(-3)  # far down, with the page still long enough to bring it to the top
+    anchor = year.get_attribute("id")
+    year.evaluate("el => el.scrollIntoView()")
+    page.wait_for_function(f"() => document.querySelector('[data-md-type=toc] a.md-nav__link--active')"
+                           f"?.getAttribute('href') === '#{anchor}'")
+    page.wait_for_timeout(400)  # the sidebar scrolls smoothly
+    shown = page.evaluate(ACTIVE_ENTRY)
+    assert shown["text"] == year.inner_text().strip()
+    assert shown["sidebar"][0] <= shown["entry"][0] and shown["entry"][1] <= shown["sidebar"][1], shown
+    context.close()
+    assert served.external == [] and served.console == []
+
+
 def test_backlink_lands_on_the_citing_fact(browser: Browser, target: Site) -> None:
     """Following a "Cited on" link from a source page lands on the fact that cites the quote."""
     context = new_context(browser, target, viewport={"width": 1280, "height": 900})
