@@ -87,7 +87,12 @@ MEASURE = """() => {
     return {name: t.className || 'table', cells: cells.length, tight: tight.length,
             misaligned: misaligned.map(th => `${th.textContent.trim()} ${align(th)}`)};
   });
-  return {overflow: document.documentElement.scrollWidth - window.innerWidth, markers, charts, scrollers, legend, tables,
+  // each table-of-contents entry's section heading, and whether a reader sees it (not in hidden Editor-view apparatus)
+  const toc = [...document.querySelectorAll('[data-md-type=toc] a.md-nav__link')].map(a => {
+    const target = document.getElementById(decodeURIComponent(a.hash.slice(1)));
+    return {href: a.hash, shown: !!target && target.checkVisibility()};
+  });
+  return {overflow: document.documentElement.scrollWidth - window.innerWidth, markers, charts, scrollers, legend, tables, toc,
           membership: table && {height: table.offsetHeight, width: table.offsetWidth, cards},
           changes: changes && changes.offsetHeight};
 }"""
@@ -335,6 +340,14 @@ def test_no_text_of_several_lines_is_centred(sweep: list[Report]) -> None:
     figure style); one-line texts, such as a chart's caption, may be."""
     light = [r for r in sweep if r.scheme == "light"]
     assert [f"{r.where}: {text}" for r in light for text in r.measured["text"]["centred"]] == []
+
+
+def test_every_table_of_contents_entry_leads_to_a_heading_a_reader_sees(sweep: list[Report]) -> None:
+    """At 375 and 1280 px each entry of a page's table of contents (the sections in the macros' HTML among them)
+    leads to a heading that is on the page and shown in reader view."""
+    light = [r for r in sweep if r.scheme == "light"]
+    assert [f"{r.where}: {e['href']}" for r in light for e in r.measured["toc"] if not e["shown"]] == []
+    assert sum(len(r.measured["toc"]) for r in light) > 200  # the check saw the entries
 
 
 def test_no_heading_or_button_leaves_one_word_alone_on_its_last_line(sweep: list[Report]) -> None:
