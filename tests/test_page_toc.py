@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from conftest import parsed_html
