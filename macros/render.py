@@ -332,6 +332,10 @@ class Renderer:
             return Markup('<p class="sco-empty">No facts match.</p>')
         return self.html("facts.html", facts=items)
 
+    def source_facts(self, facts: list[Fact], page: Page) -> Markup:
+        """A source page's facts in a closed <details> whose summary counts them."""
+        return self.html("source_facts.html", count=len(facts), facts=self.facts(facts, page))
+
     def quote(self, quote: Quote, page: Page) -> Markup:
         return self.html("quote.html", text=plain(quote.text, self.abbr),
                          attribution=self.attribution(quote),

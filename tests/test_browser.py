@@ -157,6 +157,9 @@ def test_preview_on_a_source_page_shows_the_quote_shown_there(browser: Browser, 
     context = new_context(browser, target, viewport={"width": 1280, "height": 900})
     page = watch(context.new_page(), target)
     page.goto(target.url(theme_path(target, "sources/seiwert-2021")))
+    summary = page.locator("details.sco-source-facts > summary")  # the facts, and their markers, are in a closed list
+    summary.focus()
+    page.keyboard.press("Enter")  # opened from the keyboard, as the markers are then focused
     tip = page.locator(".sco-tip")
     for own in (True, False):
         marker = page.locator("article a.sco-cite[aria-describedby^='qt-']" if own else
@@ -350,6 +353,27 @@ def test_following_a_marker_opens_a_collapsed_sources_list(browser: Browser, ser
 
 
 # -- other behaviour -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_link_to_a_fact_in_a_source_pages_closed_list_shows_it(browser: Browser, served: Site,
+                                                                   javascript: bool) -> None:
+    """A source page's facts are a closed list; a link to one of them (the feed's, the JSON-LD's) opens the list
+    and brings the fact to the top of a phone's screen, with JavaScript and without."""
+    context = new_context(browser, served, viewport={"width": PHONE, "height": 800}, java_script_enabled=javascript)
+    page = watch(context.new_page(), served)
+    page.goto(served.url("sources/seiwert-2021/"))
+    facts = page.locator("details.sco-source-facts")
+    assert facts.evaluate("d => d.open") is False and page.locator("li.sco-fact").first.is_hidden()
+    anchor = page.locator("details.sco-source-facts li.sco-fact[id]").nth(5).get_attribute("id")
+    page.goto(served.url(f"sources/seiwert-2021/#{anchor}"))
+    page.wait_for_timeout(300)
+    fact = page.locator(f"[id='{anchor}']")
+    assert facts.evaluate("d => d.open") is True and fact.is_visible()
+    top = fact.evaluate("el => el.getBoundingClientRect().top")
+    assert 48 <= top < 200, top  # below the header, at the top of the screen
+    context.close()
+    assert served.external == [] and served.console == []
+
 
 #: The page's active table-of-contents entry, its box and the box of the sidebar that shows it.
 ACTIVE_ENTRY = """() => {

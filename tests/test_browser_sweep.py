@@ -33,6 +33,9 @@ AXE_START = """([rules, known]) => {
   // done, and called directly it made each tab wait for the one before (the tabs took turns). The timer
   // also lets sco.js look at the tables just after the load event, as it does, before axe reads the page.
   const options = {resultTypes: ['violations']};
+  // what a reader opens is checked too: the Sources list and a source page's facts are closed <details>, whose
+  // content axe skips; they stay open for the layout measurements and the dark scheme's run
+  document.querySelectorAll('article details:not([open])').forEach(d => { d.open = true; });
   window.__axe = new Promise(done => setTimeout(done, 50)).then(() => {
     if (rules) options.runOnly = {type: 'rule', values: rules.filter(r => axe.getRules().some(g => g.ruleId === r))};
     return axe.run(document, options);

@@ -104,9 +104,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "quote-a.text": ("quote", "sources", "source_page"),
     "quote-a.note": ("source_page",),
     "quote-b.text": ("quote", "sources", "source_page"),
-    "fact-a.claim": ("fact", "facts", "cited_on"),
+    "fact-a.claim": ("fact", "facts", "source_facts", "cited_on"),
     "fact-a.note": (),
-    "fact-b.claim": ("facts",),
+    "fact-b.claim": ("facts", "source_facts"),
     "event-a.title": ("timeline", "timeline_chart", "cited_on"),
     "event-a.place": ("timeline",),
     "event-a.summary": ("timeline",),
@@ -130,7 +130,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "term-b.expansion": ("glossary",),
     "term-b.definition": ("glossary",),
     # an editor's note on fact-a and on position-a's summary: in full beside them, and in the page's notes list
-    "note-a.text": ("fact", "facts", "position", "sources"),
+    "note-a.text": ("fact", "facts", "source_facts", "position", "sources"),
     "note-a.references.outlet": ("fact", "sources"),
     "note-a.references.title": ("sources",),
     "note-a.references.author": ("sources",),
@@ -170,7 +170,8 @@ PER_STRING = {
     # every state's status (all strings'), and string i's state as a permanent body with its seat (event-b's place)
     "at_a_glance": ['at_a_glance(bodies=["china-s{i}"], bodies_fact="fact-a-s{i}")'],
 }
-SOURCE_PAGE = {"source_page": ['source_page("source-a-s{i}")', 'source_page("source-b-s{i}")']}
+SOURCE_PAGE = {"source_page": ['source_page("source-a-s{i}")', 'source_page("source-b-s{i}")'],
+               "source_facts": ['source_facts("source-b-s{i}")']}  # fact-a and fact-b cite quote-b
 GLOBAL = {
     "positions": ['positions(topic="visions")'],
     "timeline_chart": ["timeline_chart(start=2000)"],

@@ -70,6 +70,19 @@ def test_source_page_lists_every_quote_with_metadata(page: Page, source_id: str)
         assert len(soup.select("figure.sco-source-quote a.sco-original")) == len(quotes)
 
 
+@pytest.mark.parametrize("source_id", sorted(FB.sources))
+def test_source_page_lists_its_facts_in_a_closed_list_that_counts_them(page: Page, source_id: str) -> None:
+    """A source page's last section lists every fact that cites the source, in a closed list (as the Sources list)
+    whose summary gives their number, left out of search."""
+    details = page(f"sources/{source_id}").select_one("details.sco-source-facts")
+    expected = {f.id for f in FB.facts.values() if any(FB.quotes[q].source == source_id for q in f.cites)}
+    shown = [li["id"].removeprefix("fact-") for li in details.select("li.sco-fact")]
+    count = len(expected)
+    assert not details.has_attr("open") and details.has_attr("data-search-exclude")
+    assert text_of(details.find("summary")) == f"{count} fact{'s' if count != 1 else ''}, in date order"
+    assert sorted(shown) == sorted(expected) and len(shown) == count > 0
+
+
 def test_page_stamp_is_not_shown_as_the_date(page: Page) -> None:
     """The EUobserver piece shows July 2015, and explains the 2021 page stamp in a note."""
     meta = text_of(page("sources/dejong-wouters-2015").find("dl", class_="sco-source-meta"), " ")
