@@ -117,8 +117,6 @@ def define_env(env: Any) -> None:
     @macro
     def source_facts(id: str) -> Markup:
         """Every fact that cites a source, in date order, in a list the reader opens (a source page's last section)."""
-        if id not in fb.sources:
-            raise ValueError(f"unknown source id {id!r}; sources: {', '.join(sorted(fb.sources))}")
         return renderer.source_facts(views.select_facts(source=id), _current(env))
 
     @macro

@@ -54,6 +54,8 @@ class Views:
         """Facts matching every filter given, ordered by date then id (undated last)."""
         if topic is not None and topic not in TOPICS:
             raise ValueError(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
+        if source is not None and source not in self.fb.sources:  # else a misspelt source would list no facts
+            raise ValueError(f"unknown source id: {source}")
         if ids is not None:
             missing = [i for i in ids if i not in self.fb.facts]
             if missing:

@@ -25,7 +25,7 @@ def line_of(path: Path, text: str) -> int:
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """A project with an unknown id, an unknown macro, a misnamed argument and a macro syntax error in three pages."""
+    """A project with unknown ids, an unknown macro, a misnamed argument and a macro syntax error in four pages."""
     project = copy_project(tmp_path_factory.mktemp("pages") / "project")
     for name in ("Makefile", "requirements.txt", ".yamllint.yaml"):
         shutil.copy2(ROOT / name, project / name)  # its time too: make must not reinstall the venv
@@ -38,6 +38,9 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
                      '{{ facts(ids=[\n  "sco-members-six-to-ten",\n  "no-such-fact-zz",\n]) }}\n', encoding="utf-8")
     glossary = project / "docs" / "glossary.md"
     glossary.write_text(glossary.read_text(encoding="utf-8") + '\n{{ fact("a" }}\n', encoding="utf-8")
+    source = project / "docs" / "sources" / "seiwert-2021.md"
+    source.write_text(source.read_text(encoding="utf-8").replace('source_facts("seiwert-2021")',
+                                                                 'source_facts("seiwert-2012")'), encoding="utf-8")
     fcat, idz, unclosed = '{{ fcat("x") }}', '{{ facts(idz=["a"]) }}', '{{ fact("a" }}'
     listed = '  "no-such-fact-zz",'
     expected = sorted([
@@ -50,6 +53,8 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
         '(a macro call is written {{ name("id") }}; check its brackets and quotes)',
         f"docs/index.md:{line_of(index, TYPO[1])}: cite_fact(): unknown fact id 'sco-members-six-to-tem' (did you mean "
         "'sco-members-six-to-ten'?)",
+        f"docs/sources/seiwert-2021.md:{line_of(source, 'seiwert-2012')}: source_facts(): unknown source id "
+        "'seiwert-2012' (did you mean 'seiwert-2021'?)",
     ])
     return project, expected
 
@@ -61,7 +66,7 @@ def test_make_check_names_every_page_error_at_its_line(broken: tuple[Path, list[
     result = run(["make", "--no-print-directory", "check", f"VENV={venv}"], cwd=project)
     assert result.returncode != 0
     assert [line for line in result.stdout.splitlines() if line.startswith("docs/")] == expected, result.stdout
-    assert "5 errors in the pages." in result.stderr
+    assert f"{len(expected)} errors in the pages." in result.stderr
     assert "<template>" not in result.stdout + result.stderr and "Traceback" not in result.stdout + result.stderr
 
 
@@ -122,7 +127,7 @@ def test_page_errors_become_annotations_with_a_summary(broken: tuple[Path, list[
     lines = result.stdout.splitlines()
     assert lines[0] == f"::error file={file},line={line}::{rest.strip()}"
     assert len(lines) == len(expected) + 1
-    assert lines[-1] == f"::error title=5 errors in the pages::Fix the first one first: {file}:{line}."
+    assert lines[-1] == f"::error title={len(expected)} errors in the pages::Fix the first one first: {file}:{line}."
 
 
 def test_a_failed_build_is_never_silent(tmp_path: Path) -> None:
