@@ -235,6 +235,39 @@ def test_substring_test_finds_what_the_patterns_find(words: tuple[str, ...]) -> 
         assert rules._has(words, text) == bool(found), text
 
 
+#: Texts whose white space `_flat` changes, around the words the searches kept in the parse cache look for.
+SPACED_TEXTS = [
+    "thought\nto", "said  to", " said to ", "said\tto be", "every\u00a0source", "all\u2028sources agree",
+    "\u3000it may\u3000", "expected\r\n to", "ALL  FIVE\n OF THE SOURCES", "believed\x1cto", "\n", "  ", "source",
+    "every source-", "sources\u00a0agree", "ſaid\nto", "İt  said to", "it\nmay", "may\n", "said to\u0085",
+    "x\n y", "x", "of all\tsources",
+]
+
+
+@pytest.mark.parametrize("words", [rules.HEDGES, rules.UNIVERSAL_PHRASES, rules.REPORTING, ("said to", "said"),
+                                   ("all sources", "every  source", "all\tsources"), ("Şahin", "said to"), ("x y", "x")],
+                         ids=["hedges", "universal", "reporting", "phrase-and-word", "shared-with-spaces",
+                              "non-ascii-word", "short"])
+def test_find_flat_answers_what_find_answers_on_the_flat_text(words: tuple[str, ...]) -> None:
+    """_find_flat(words, text), which makes a text flat only where a phrase may need it and first looks for the
+    part all words share, finds what _find finds in `_flat(text)`, on every quote and fact of the real data and
+    on texts with white space of every kind."""
+    fb = load(ROOT / "data")
+    texts = [q.text for q in fb.quotes.values()] + [f.claim for f in fb.facts.values()] + EDGE_TEXTS + SPACED_TEXTS
+    texts += [t.replace(" ", "\n  ") for t in texts] + [t.replace(" ", "\u2009") for t in texts]
+    expected = [rules._find(words, rules._flat(t)) for t in texts]
+    assert sum(map(bool, expected)) > 0
+    assert [rules._find_flat(words, t) for t in texts] == expected
+
+
+def test_lower_case_keeps_white_space_apart() -> None:
+    """No character turns into white space in lower case, and white space stays itself, as _find_flat assumes."""
+    changed = [hex(c) for c in range(0x110000)
+               if chr(c).isspace() != any(x.isspace() for x in chr(c).lower()) or
+               (chr(c).isspace() and chr(c).lower() != chr(c))]
+    assert changed == []
+
+
 def test_ascii_lookalikes_are_every_character_matched_as_an_ascii_letter() -> None:
     """ASCII_LOOKALIKES holds exactly the characters beyond ASCII that a case-insensitive pattern of an ASCII letter
     matches (every code point tried against each letter), so _find's substring test misses nothing elsewhere."""
