@@ -308,6 +308,10 @@ def _short(text: str, limit: int = 40) -> str:
 
 #: What YAML refuses in a file (C0 and C1 controls but tab, newline and carriage return; DEL; U+FFFE/U+FFFF).
 _UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: Every byte that none of those characters' UTF-8 holds: the C0 controls but tab, newline and carriage return,
+#: DEL, and the first bytes of U+0080-U+009F (0xC2) and of U+FFFE/U+FFFF (0xEF) are left out. A file of these
+#: bytes alone (`bytes.translate` deletes them, a fourth of a search's time) needs no search.
+_PLAIN_BYTES = bytes(b for b in range(256) if (b >= 0x20 or b in (9, 10, 13)) and b not in (0x7F, 0xC2, 0xEF))
 
 
 def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
@@ -320,7 +324,7 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(rel, line, message=f"byte 0x{raw[exc.start]:02x} is not UTF-8",
                               hint="save the file as UTF-8")]
-    bad = _UNPRINTABLE.search(text)
+    bad = _UNPRINTABLE.search(text) if raw.translate(None, _PLAIN_BYTES) else None
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         if bad.group() == "\x00":

@@ -18,6 +18,7 @@ from typing import Callable
 import pytest
 
 from conftest import PY, ROOT, copy_project, run
+from macros import loader
 from test_bad_data import MINIMAL, problems, write
 
 # (case, file, content, expected error line start)
@@ -90,6 +91,18 @@ def test_values_that_do_not_fit_are_data_errors_at_their_line(tmp_path: Path, na
     result = _check(tmp_path, timeout=120)
     assert result.returncode == 1, (result.returncode, result.stdout[-2000:], result.stderr[-2000:])
     assert any(line.startswith(expected) for line in result.stdout.splitlines()), result.stdout[-3000:]
+
+
+def test_a_file_is_searched_for_refused_characters_wherever_one_can_be() -> None:
+    """Every character YAML refuses leaves a byte that `_PLAIN_BYTES` does not delete in its UTF-8 (every code point
+    tried), so a file whose bytes are all deleted holds none and is not searched; a file with one is refused."""
+    refused = [code for code in range(0x110000)
+               if not 0xD800 <= code <= 0xDFFF and loader._UNPRINTABLE.fullmatch(chr(code))]
+    assert len(refused) == 29 + 1 + 31 + 2, len(refused)  # C0 but three, DEL, C1 but U+0085, U+FFFE, U+FFFF
+    assert [hex(c) for c in refused if not chr(c).encode().translate(None, loader._PLAIN_BYTES)] == []
+    for text in ("a\x07b", "a\x85b\x9fc", "x \ufffe", "\x7f", "ok \u00a0 and \u2019\n"):
+        expected = loader._UNPRINTABLE.search(text)
+        assert (loader._decode(text.encode(), "f.yaml")[0] is None) == (expected is not None), text
 
 
 def _check(project: Path, timeout: int = 60) -> subprocess.CompletedProcess[str]:
