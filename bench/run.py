@@ -70,13 +70,18 @@ def median_of(fn: Callable[[], float], runs: int = RUNS) -> dict[str, Any]:
     return {"median": round(statistics.median(samples), 3), "runs": [round(s, 3) for s in samples]}
 
 
-def machine() -> dict[str, Any]:
-    cpu = ""
+def processor() -> str:
+    """This machine's processor as /proc/cpuinfo names it, without trademark signs ("Intel Xeon Processor")."""
     try:
         cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                    if line.startswith("model name"))
     except (OSError, StopIteration):
         cpu = platform.processor()
+    return " ".join(cpu.replace("(R)", "").replace("(TM)", "").split())
+
+
+def machine() -> dict[str, Any]:
+    cpu = processor()
     mem = ""
     try:
         kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
@@ -410,15 +415,16 @@ def measured(*rows: dict[str, Any]) -> str:
     seen: list[str] = []
     for row in rows:
         m = row.get("measured") or {}
-        text = f"{m.get('when', '?')}, {m.get('commit', '?')}"
+        text = f"{m.get('when', '?')}, {m.get('commit', '?')}" + (f", {m['cpu']}" if m.get("cpu") else "")
         if text not in seen:
             seen.append(text)
     return "; ".join(sorted(seen))
 
 
-def stamp(row: dict[str, Any], when: str, commit: str) -> None:
-    """Note in a measured row (or the page weight) when and at which commit it was measured."""
-    row["measured"] = {"when": when, "commit": commit}
+def stamp(row: dict[str, Any], when: str, commit: str, cpu: str = "") -> None:
+    """Note in a measured row (or the page weight) when and at which commit it was measured, and on which processor
+    where that is not the one the report names (`cpu`)."""
+    row["measured"] = {"when": when, "commit": commit, **({"cpu": cpu} if cpu else {})}
 
 
 def head_commit() -> str:
@@ -497,7 +503,8 @@ def markdown(r: dict[str, Any]) -> str:
                 "work had loaded the machine during the first ones." if r.get("x1_remeasured") else ".")
              + (f" Since then {len(r['updated'])} runs of `python -m bench.run --update` have measured rows again "
                 f"(the last on {_last_update(r)}): every row says when and at which commit its figures were measured, "
-                "and the update log at the end lists the runs." if r.get("updated") else ""),
+                "and the update log at the end lists the runs; a row measured on another processor than the one "
+                "named below names its own." if r.get("updated") else ""),
              "",
              f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['platform']}; Python {m['python']}; "
              f"mkdocs {m['mkdocs']}, mkdocs-material {m['mkdocs-material']}, mkdocs-macros-plugin "
@@ -587,17 +594,26 @@ def markdown(r: dict[str, Any]) -> str:
               for name, _, _, detail, when in missed] or ["- None."]
     if r.get("updated"):
         lines += ["", "## Update log", "", "Each run of `python -m bench.run --update`, oldest first: what it measured "
-                  "again, and the load average at its start and end.", "",
-                  "| when | commit | measured again | load average |", "|---|---|---|---|"]
-        lines += [f"| {u['when']} | {u['commit']} | {u['what']} | {u['load_start']} to {u['load_end']} |"
-                  for u in r["updated"]]
+                  "again, the load average at its start and end, and the processor it ran on.", "",
+                  "| when | commit | measured again | load average | processor |", "|---|---|---|---|---|"]
+        lines += [f"| {u['when']} | {u['commit']} | {u['what']} | {u['load_start']} to {u['load_end']} | "
+                  f"{u.get('cpu') or m['cpu']} |" for u in r["updated"]]
     return "\n".join(lines) + "\n"
 
 
 EXPLAIN = {
     "Load + validate, real data": "without the cache, parsing the YAML is most of it (libyaml composes, the loader "
                                   "builds values with their lines); builds and `serve` reuse the parse cache.",
-    "Load + validate at ×100": "on 2026-12-05 the files in the data's plain style came to be read by "
+    "Load + validate at ×100": "on the evening of 2026-12-05, on another machine (an Intel Xeon; the runs "
+    "before on an AMD EPYC), after the rules' searches and the check for refused characters made at parse time "
+    "came to take half and two fifths of their time (see the first build row at ×100): 3.50 s and 3.60 s without "
+    "the cache in two runs, 1.85 and 1.77 s with it. What is left without the cache: each of two processes reads "
+    "half of the YAML (about 0.9 CPU-s), searches its texts (0.23) and writes its cache files (0.12); then this "
+    "process reads the other half back (about 0.2 s), and the schema, the cross-record checks and the fact "
+    "base's indexes take what they take with the cache (about 1.5 s). The YAML reader is plain Python at about "
+    "1.2 µs a line, the same for every kind of record, and writing its common case out in place of a call "
+    "changed nothing (1.764–1.792 CPU-s against 1.744–1.776 with the call, three alternated runs). Before it: "
+    "on 2026-12-05 the files in the data's plain style came to be read by "
         "macros/plainyaml.py instead of through PyYAML's events (the ×100 data's 51 MB in 1.5-1.7 CPU-s against 2.8, "
         "the garbage collector off as in a load): a cold load took 3.53 s against 4.20 (medians of 8 alternated "
         "pairs, each load in a new process, every pair 12-24 % faster). This row's five cold runs are made in one "
@@ -634,7 +650,16 @@ EXPLAIN = {
         "events; the rest is making each event's objects (its marks, its value as text), and PyYAML's event "
         "classes replaced by named tuples change nothing (1.002 against 1.006 s). A parser that builds the "
         "values in C is what this row would need.",
-    "First build of a fresh copy vs its second, ×100, empty parse cache": "since 2026-12-05 the files in the "
+    "First build of a fresh copy vs its second, ×100, empty parse cache": "met since the evening of 2026-12-05, "
+    "measured on another machine (an Intel Xeon; the runs before on an AMD EPYC, both 2 cores), after the rules' "
+    "searches made as each file is parsed came to make a text flat only for a phrase whose longest word it holds "
+    "and to skip a text without the part every universal phrase shares, and the loader to search a file for the "
+    "characters YAML refuses only when its bytes can hold one (the ×100 data: the searches 0.91 → 0.45 CPU-s, the "
+    "check 0.21 → 0.08, in a build's two processes together): 25 pairs gave 1.154× by wall time (1.144–1.167) "
+    "and 1.240× by CPU (1.230–1.246), and 25 more half an hour later 1.142× (1.131–1.150) and 1.222× "
+    "(1.204–1.232). The second build took 10.0–10.1 s there against 8.9 s in the morning's runs on the other "
+    "machine, so how much of the change is the code and how much the machine is not measured. Before it: "
+    "since 2026-12-05 the files in the "
         "data's plain style are read by macros/plainyaml.py, in about half the time of PyYAML's events (see the "
         "load row): 25 pairs then gave 1.183× by wall time (1.137-1.244, met) and 1.302× by CPU (1.249-1.379, not "
         "met), and 25 more two hours later 1.228× (1.202-1.289) and 1.342× (1.314-1.402): the ratio moves by a few "
@@ -764,7 +789,8 @@ def readme_block(r: dict[str, Any]) -> list[str]:
     it was measured at (rows are measured again one by one, so one date for the whole report would be wrong)."""
     return [f"From `bench/report.json`: `make bench` on {r['date']}, then rows measured again with `python -m bench.run "
             f"--update` ({len(r.get('updated', []))} runs, the last on {_last_update(r)}); each row says when and at "
-            "which commit:", "", *targets_table(r), "", *build_table(r)]
+            f"which commit, and on which processor where it is not the report's ({r['machine']['cpu']}, "
+            f"{r['machine']['cores']} cores):", "", *targets_table(r), "", *build_table(r)]
 
 
 def _last_update(r: dict[str, Any]) -> str:
@@ -831,6 +857,8 @@ def update(items: list[str], json_path: Path = OUT / "report.json", readme: Path
     report = json.loads(json_path.read_text(encoding="utf-8"))
     base = Path(tempfile.mkdtemp(prefix="sco-bench-"))
     commit = head_commit()
+    cpu = processor()
+    other = cpu if cpu != report["machine"]["cpu"] else ""  # rows measured elsewhere name their processor
     start = round(os.getloadavg()[0], 2)
     new: list[dict[str, Any]] = []  # stamped together when the run ends, with the time its log entry gives
     try:
@@ -856,9 +884,10 @@ def update(items: list[str], json_path: Path = OUT / "report.json", readme: Path
         shutil.rmtree(base, ignore_errors=True)
     ended = time.strftime("%Y-%m-%d %H:%M")
     for row in new:
-        stamp(row, ended, commit)
+        stamp(row, ended, commit, other)
     report.setdefault("updated", []).append({"what": ", ".join(items), "when": ended, "commit": commit,
-                                             "load_start": start, "load_end": round(os.getloadavg()[0], 2)})
+                                             "load_start": start, "load_end": round(os.getloadavg()[0], 2),
+                                             **({"cpu": other} if other else {})})
     json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     write_report(report, json_path.with_name("report.md"))
     update_readme(report, readme)

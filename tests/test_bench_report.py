@@ -26,7 +26,8 @@ def test_readme_performance_tables_are_the_reports() -> None:
 
 def test_every_measured_row_says_when_and_at_which_commit() -> None:
     """Each row of the committed report carries the date and commit it was measured at, and the README's tables show
-    them in their last column (rows are measured again one by one, so the report's own date is not theirs)."""
+    them in their last column, with the processor where it is not the report's (rows are measured again one by one,
+    so the report's own date and machine are not always theirs)."""
     rows = [(key, row) for key in ("load", "build", "pairs", "coldwarm", "editloop") for row in REPORT[key]]
     rows.append(("weight", REPORT["weight"]))
     for key, row in rows:
@@ -35,7 +36,7 @@ def test_every_measured_row_says_when_and_at_which_commit() -> None:
         assert re.fullmatch(r"[0-9a-f]{7,40}", m.get("commit", "")), (key, row.get("scale"), m)
     for line in readme_block(REPORT):
         if line.startswith("| ") and not line.startswith(("| measurement", "| scale")):
-            assert re.search(r"\| \d{4}-\d\d-\d\d( \d\d:\d\d)?, [0-9a-f]{7,40} \|$", line), line
+            assert re.search(r"\| \d{4}-\d\d-\d\d( \d\d:\d\d)?, [0-9a-f]{7,40}(, [^|,]+)? \|$", line), line
 
 
 def test_an_update_stamps_the_rows_it_measures_and_only_those(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -50,6 +51,7 @@ def test_an_update_stamps_the_rows_it_measures_and_only_those(tmp_path, monkeypa
     monkeypatch.setattr(run, "project", lambda scale, base: base)
     monkeypatch.setattr(run, "head_commit", lambda: "abc1234")
     before = json.loads(report_json.read_text(encoding="utf-8"))
+    monkeypatch.setattr(run, "processor", lambda: before["machine"]["cpu"])
 
     run.update(["load:1"], report_json, readme)
 
@@ -67,10 +69,37 @@ def test_an_update_stamps_the_rows_it_measures_and_only_those(tmp_path, monkeypa
     first = next(line for line in shown.splitlines() if line.startswith("| Load + validate, real data |"))
     assert first == f"| Load + validate, real data | ≤ 0.15 s | 0.011 s without cache, 0.007 s with | yes | {log['when']}, abc1234 |"
     l100 = next(line for line in shown.splitlines() if line.startswith("| Load + validate at ×100 |"))
-    old100 = next(x for x in before["load"] if x["scale"] == 100)["measured"]
-    assert l100.endswith(f"| {old100['when']}, {old100['commit']} |")
+    old100 = next(x for x in before["load"] if x["scale"] == 100)
+    assert l100.endswith(f"| {run.measured(old100)} |") and old100["measured"]["when"] in l100
     report_md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert f"| {log['when']} | abc1234 | load:1 | " in report_md.split("## Update log", 1)[1]
+
+
+def test_a_row_measured_on_another_processor_names_it(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A row measured again on a processor other than the report's names that processor in its stamp, in the README's
+    table and in the update log; rows measured on the report's processor name none."""
+    report_json = tmp_path / "report.json"
+    report_json.write_text((ROOT / "bench" / "report.json").read_text(encoding="utf-8"), encoding="utf-8")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{README_START}\n{README_END}\n", encoding="utf-8")
+    row = {"scale": 1, "records": 7, "yaml_bytes": 70, "cold": {"median": 0.011}, "warm": {"median": 0.007}}
+    monkeypatch.setitem(run.UPDATES, "load", ("load", lambda scale, proj, base: dict(row)))
+    monkeypatch.setattr(run, "project", lambda scale, base: base)
+    monkeypatch.setattr(run, "head_commit", lambda: "abc1234")
+    monkeypatch.setattr(run, "processor", lambda: "Other CPU 9000")
+
+    run.update(["load:1"], report_json, readme)
+
+    after = json.loads(report_json.read_text(encoding="utf-8"))
+    when = after["updated"][-1]["when"]
+    assert next(x for x in after["load"] if x["scale"] == 1)["measured"] == \
+        {"when": when, "commit": "abc1234", "cpu": "Other CPU 9000"}
+    line = next(line for line in readme.read_text(encoding="utf-8").splitlines()
+                if line.startswith("| Load + validate, real data |"))
+    assert line.endswith(f"| yes | {when}, abc1234, Other CPU 9000 |"), line
+    log = (tmp_path / "report.md").read_text(encoding="utf-8").split("## Update log", 1)[1]
+    assert f"| {when} | abc1234 | load:1 | " in log and log.rstrip().endswith("| Other CPU 9000 |")
+    assert f"| {after['machine']['cpu']} |" in log
 
 
 def test_page_weight_covers_every_theme_page_of_the_nav() -> None:
