@@ -257,10 +257,12 @@ def scans_of(kind: str, data: Any) -> dict[str, dict[str, list[str]]]:
 def _scanned(raw: Any, path: tuple[Any, ...], name: str, text: str) -> list[str]:
     """Search `name` of `text`, the record's field at `path`: kept from parsing when it was made on this very text
     (the schema only strips it), else made now."""
-    kept = ((getattr(raw, "scans", None) or {}).get(_path_key(path)) or {}).get(name)
-    if isinstance(kept, list) and all(isinstance(word, str) for word in kept):
-        read = _text_at(getattr(raw, "data", None), path)  # the text as the file gave it
-        if isinstance(read, str) and read.strip() == text:
+    one = len(path) == 1 and isinstance(path[0], str)  # a field of the record itself: most texts (107,200 at x100)
+    kept = ((getattr(raw, "scans", None) or {}).get(path[0] if one else _path_key(path)) or {}).get(name)
+    if type(kept) is list and (not kept or all(isinstance(word, str) for word in kept)):
+        data = getattr(raw, "data", None)
+        read = (data.get(path[0]) if isinstance(data, dict) else None) if one else _text_at(data, path)
+        if isinstance(read, str) and read.strip() == text:  # the text as the file gave it
             return kept
     return SCANS[name](text)
 

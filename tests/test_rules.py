@@ -352,15 +352,19 @@ def test_a_load_from_the_parse_cache_searches_no_text_and_reports_the_same(
     ({"stances": [{"stance": "It might work"}]}, {"stances.0.stance": {"hedges": ["kept"]}}, True),
     ({"stances": []}, {"stances.0.stance": {"hedges": ["kept"]}}, True),
     ({"stances": {"0": {"stance": "It may work"}}}, {"stances.0.stance": {"hedges": ["kept"]}}, True),
+    ({"text": "It may work"}, {"text": {"hedges": []}}, False),
+    (["It may work"], {"text": {"hedges": ["kept"]}}, True),
+    ({"text": "It may work"}, {"text": {"hedges": ("kept",)}}, True),
 ], ids=["same text", "same text stripped", "other text", "no text", "no scans", "other search", "damaged",
-        "damaged path", "damaged word", "in a list", "other text in a list", "no item", "a mapping, not a list"])
+        "damaged path", "damaged word", "in a list", "other text in a list", "no item", "a mapping, not a list",
+        "nothing found", "a record that is a list", "a tuple, not a list"])
 def test_a_kept_search_is_used_only_for_the_text_it_was_made_on(data: dict, scans: dict | None,
                                                                  searched: bool) -> None:
     """_scanned answers from the record's kept searches only when they were made on this very text."""
     raw = RawRecord("quotes", "data/quotes/zz.yaml", data, scans=scans)
     path = ("stances", 0, "stance") if "stances" in data else ("text",)
     got = rules._scanned(raw, path, "hedges", "It may work")
-    assert got == (["may"] if searched else ["kept"])
+    assert got == (["may"] if searched else next(iter(scans.values()))["hedges"])
 
 
 def test_the_qualifier_before_a_number_is_the_longest_that_ends_there() -> None:
