@@ -32,6 +32,8 @@ def on_startup(command: str, dirty: bool) -> None:
     factbase.KEPT = factbase.Kept() if command == "serve" else None
     render.SERVE_TEMPLATES = render.CompiledInMemory() if command == "serve" else None
     background.DEFER = command == "serve"  # serve writes the downloads after showing the rebuilt pages
+    if command == "serve":
+        background.one_heap()
 
 
 def on_config(config: Any) -> Any:
