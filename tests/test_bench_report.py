@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -39,9 +40,9 @@ def test_every_measured_row_says_when_and_at_which_commit() -> None:
             assert re.search(r"\| \d{4}-\d\d-\d\d( \d\d:\d\d)?, [0-9a-f]{7,40}(, [^|,]+)? \|$", line), line
 
 
-def test_an_update_stamps_the_rows_it_measures_and_only_those(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """`--update load:1` replaces the ×1 load row, stamps it with this run's time and commit, logs the run, and
-    leaves every other row's stamp as it was; the README and report.md show the new stamp on the right row."""
+def _update_load_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cpu: str) -> tuple[Path, Path]:
+    """`--update load:1` on a copy of the committed report and a README with the table's markers, with a made-up
+    ×1 load row, commit abc1234 and processor `cpu`: the report's and the README's paths."""
     report_json = tmp_path / "report.json"
     report_json.write_text((ROOT / "bench" / "report.json").read_text(encoding="utf-8"), encoding="utf-8")
     readme = tmp_path / "README.md"
@@ -50,10 +51,16 @@ def test_an_update_stamps_the_rows_it_measures_and_only_those(tmp_path, monkeypa
     monkeypatch.setitem(run.UPDATES, "load", ("load", lambda scale, proj, base: dict(row)))
     monkeypatch.setattr(run, "project", lambda scale, base: base)
     monkeypatch.setattr(run, "head_commit", lambda: "abc1234")
-    before = json.loads(report_json.read_text(encoding="utf-8"))
-    monkeypatch.setattr(run, "processor", lambda: before["machine"]["cpu"])
-
+    monkeypatch.setattr(run, "processor", lambda: cpu)
     run.update(["load:1"], report_json, readme)
+    return report_json, readme
+
+
+def test_an_update_stamps_the_rows_it_measures_and_only_those(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`--update load:1` replaces the ×1 load row, stamps it with this run's time and commit, logs the run, and
+    leaves every other row's stamp as it was; the README and report.md show the new stamp on the right row."""
+    before = json.loads((ROOT / "bench" / "report.json").read_text(encoding="utf-8"))
+    report_json, readme = _update_load_1(tmp_path, monkeypatch, before["machine"]["cpu"])
 
     after = json.loads(report_json.read_text(encoding="utf-8"))
     log = after["updated"][-1]
@@ -78,17 +85,7 @@ def test_an_update_stamps_the_rows_it_measures_and_only_those(tmp_path, monkeypa
 def test_a_row_measured_on_another_processor_names_it(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A row measured again on a processor other than the report's names that processor in its stamp, in the README's
     table and in the update log; rows measured on the report's processor name none."""
-    report_json = tmp_path / "report.json"
-    report_json.write_text((ROOT / "bench" / "report.json").read_text(encoding="utf-8"), encoding="utf-8")
-    readme = tmp_path / "README.md"
-    readme.write_text(f"{README_START}\n{README_END}\n", encoding="utf-8")
-    row = {"scale": 1, "records": 7, "yaml_bytes": 70, "cold": {"median": 0.011}, "warm": {"median": 0.007}}
-    monkeypatch.setitem(run.UPDATES, "load", ("load", lambda scale, proj, base: dict(row)))
-    monkeypatch.setattr(run, "project", lambda scale, base: base)
-    monkeypatch.setattr(run, "head_commit", lambda: "abc1234")
-    monkeypatch.setattr(run, "processor", lambda: "Other CPU 9000")
-
-    run.update(["load:1"], report_json, readme)
+    report_json, readme = _update_load_1(tmp_path, monkeypatch, "Other CPU 9000")
 
     after = json.loads(report_json.read_text(encoding="utf-8"))
     when = after["updated"][-1]["when"]
