@@ -257,7 +257,7 @@ def scans_of(kind: str, data: Any) -> dict[str, dict[str, list[str]]]:
 def _scanned(raw: Any, path: tuple[Any, ...], name: str, text: str) -> list[str]:
     """Search `name` of `text`, the record's field at `path`: kept from parsing when it was made on this very text
     (the schema only strips it), else made now."""
-    one = len(path) == 1 and isinstance(path[0], str)  # a field of the record itself: most texts (107,200 at x100)
+    one = len(path) == 1 and isinstance(path[0], str)  # a field of the record itself: most of the texts
     kept = ((getattr(raw, "scans", None) or {}).get(path[0] if one else _path_key(path)) or {}).get(name)
     if type(kept) is list and (not kept or all(isinstance(word, str) for word in kept)):
         data = getattr(raw, "data", None)
