@@ -98,6 +98,10 @@ class BackgroundJob:
             after_build(lambda: (job(), then()), what)
 
 
+#: glibc's mallopt parameter for the largest number of heaps (malloc.h).
+_M_ARENA_MAX = -8
+
+
 def one_heap() -> None:
     """Keep every thread's memory in the C library's main heap (glibc's M_ARENA_MAX set to 1). `serve` writes each
     rebuild's downloads in a thread of its own and answers each request in another; glibc gave such threads heaps
@@ -108,10 +112,6 @@ def one_heap() -> None:
         ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 1)
     except (OSError, AttributeError):
         pass
-
-
-#: glibc's mallopt parameter for the largest number of heaps (malloc.h).
-_M_ARENA_MAX = -8
 
 
 def after_build(job: Callable[[], object], what: str) -> None:

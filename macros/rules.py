@@ -236,19 +236,15 @@ def _text_at(data: Any, path: tuple[Any, ...]) -> Any:
 
 
 def _path_key(path: tuple[Any, ...]) -> str:
-    return ".".join(map(str, path))
+    """The key of a field path in a record's kept searches ("stances.0.stance"); a field of the record itself (most
+    of the texts searched) is its own key, without a join."""
+    return path[0] if len(path) == 1 and isinstance(path[0], str) else ".".join(map(str, path))
 
 
 def scans_of(kind: str, data: Any) -> dict[str, dict[str, list[str]]]:
-    """The searches of one record's texts, as read from its file: {"stances.0.stance": {"universal": [...]}}.
-    A field of the record itself (most of them) is looked up directly, not through `_texts_at`."""
+    """The searches of one record's texts, as read from its file: {"stances.0.stance": {"universal": [...]}}."""
     out: dict[str, dict[str, list[str]]] = {}
     for pattern, names in SCANNED.get(kind, {}).items():
-        if len(pattern) == 1 and pattern[0] != "*":
-            text = data.get(pattern[0]) if isinstance(data, dict) else None
-            if isinstance(text, str):
-                out[pattern[0]] = {name: SCANS[name](text) for name in names}
-            continue
         for path, text in _texts_at(data, pattern):
             out[_path_key(path)] = {name: SCANS[name](text) for name in names}
     return out
@@ -257,12 +253,10 @@ def scans_of(kind: str, data: Any) -> dict[str, dict[str, list[str]]]:
 def _scanned(raw: Any, path: tuple[Any, ...], name: str, text: str) -> list[str]:
     """Search `name` of `text`, the record's field at `path`: kept from parsing when it was made on this very text
     (the schema only strips it), else made now."""
-    one = len(path) == 1 and isinstance(path[0], str)  # a field of the record itself: most of the texts
-    kept = ((getattr(raw, "scans", None) or {}).get(path[0] if one else _path_key(path)) or {}).get(name)
+    kept = ((getattr(raw, "scans", None) or {}).get(_path_key(path)) or {}).get(name)
     if type(kept) is list and (not kept or all(isinstance(word, str) for word in kept)):
-        data = getattr(raw, "data", None)
-        read = (data.get(path[0]) if isinstance(data, dict) else None) if one else _text_at(data, path)
-        if isinstance(read, str) and read.strip() == text:  # the text as the file gave it
+        read = _text_at(getattr(raw, "data", None), path)  # the text as the file gave it
+        if isinstance(read, str) and read.strip() == text:
             return kept
     return SCANS[name](text)
 

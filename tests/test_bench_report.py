@@ -77,7 +77,8 @@ def test_an_update_stamps_the_rows_it_measures_and_only_those(tmp_path, monkeypa
     assert first == f"| Load + validate, real data | ≤ 0.15 s | 0.011 s without cache, 0.007 s with | yes | {log['when']}, abc1234 |"
     l100 = next(line for line in shown.splitlines() if line.startswith("| Load + validate at ×100 |"))
     old100 = next(x for x in before["load"] if x["scale"] == 100)
-    assert l100.endswith(f"| {run.measured(old100)} |") and old100["measured"]["when"] in l100
+    m = old100["measured"]
+    assert l100.endswith(f"| {m['when']}, {m['commit']}" + (f", {m['cpu']}" if m.get("cpu") else "") + " |"), l100
     report_md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert f"| {log['when']} | abc1234 | load:1 | " in report_md.split("## Update log", 1)[1]
 
